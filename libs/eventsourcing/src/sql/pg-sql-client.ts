@@ -1,0 +1,48 @@
+import pg from 'pg';
+import type { SqlClient, SqlExecutor } from './sql-client.js';
+
+// int8 (global positions, counts) as JS numbers: positions stay far below 2^53.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+/** PostgreSQL over a `pg` connection pool. */
+export class PgSqlClient implements SqlClient {
+  readonly kind = 'pg' as const;
+  private readonly pool: pg.Pool;
+
+  constructor(connectionString: string, options: { max?: number; schema?: string } = {}) {
+    this.pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+    // An idle client that loses its server must not crash the process; the next query reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  async query<R>(text: string, params?: unknown[]): Promise<R[]> {
+    return (await this.pool.query(text, params as unknown[])).rows as R[];
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const tx: SqlExecutor = {
+      query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params as unknown[])).rows as R[],
+      exec: async (sql: string) => void (await client.query(sql)),
+    };
+    try {
+      await client.query('BEGIN');
+      const result = await work(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,60 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * How far each consumer has got in each source store, in this process. Read endpoints wait on it for
+ * X-Min-Position; /metrics and /health/ready read lag from it.
+ */
+export class ConsumerProgress {
+  private readonly positions = new Map<string, Map<string, number>>();
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
+
+  /** Declares that `consumer` follows `sources` (so tokens of other stores are ignored for it). */
+  register(consumer: string, sources: readonly string[]): void {
+    const map = this.positions.get(consumer) ?? new Map<string, number>();
+    for (const source of sources) if (!map.has(source)) map.set(source, -1);
+    this.positions.set(consumer, map);
+  }
+
+  report(consumer: string, source: string, position: number): void {
+    const map = this.positions.get(consumer) ?? new Map<string, number>();
+    this.positions.set(consumer, map);
+    if ((map.get(source) ?? -1) >= position) return;
+    map.set(source, position);
+    this.emitter.emit('progress');
+  }
+
+  follows(consumer: string, source: string): boolean {
+    return this.positions.get(consumer)?.has(source) ?? false;
+  }
+
+  position(consumer: string, source: string): number {
+    return this.positions.get(consumer)?.get(source) ?? -1;
+  }
+
+  snapshot(): { consumer: string; source: string; position: number }[] {
+    return [...this.positions].flatMap(([consumer, map]) => [...map].map(([source, position]) => ({ consumer, source, position })));
+  }
+
+  /**
+   * Resolves true once every named consumer that follows `source` has processed `position`, or false
+   * when `timeoutMs` passes first.
+   */
+  async waitFor(consumers: readonly string[], source: string, position: number, timeoutMs: number): Promise<boolean> {
+    const relevant = consumers.filter((c) => this.follows(c, source));
+    const done = () => relevant.every((c) => this.position(c, source) >= position);
+    if (done()) return true;
+    return new Promise<boolean>((resolve) => {
+      const check = () => {
+        if (!done()) return;
+        finish(true);
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      const finish = (value: boolean) => {
+        clearTimeout(timer);
+        this.emitter.off('progress', check);
+        resolve(value);
+      };
+      this.emitter.on('progress', check);
+    });
+  }
+}

@@ -1,0 +1,123 @@
+import type { EventEnvelope } from '@dap/contracts';
+import { ident, migrate, type SqlClient, type SqlExecutor } from '@dap/eventsourcing';
+import type { EventConsumer } from './event-consumer.js';
+
+/** Tables of the idempotent-consumer helper, in the consuming service's schema. */
+export const consumerDdl = (schema: string) => `
+  CREATE SCHEMA IF NOT EXISTS ${ident(schema)};
+  CREATE TABLE IF NOT EXISTS ${ident(schema)}.checkpoints (
+    consumer text NOT NULL, source text NOT NULL, position bigint NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (consumer, source));
+  CREATE TABLE IF NOT EXISTS ${ident(schema)}.inbox (
+    consumer text NOT NULL, event_id uuid NOT NULL, source text NOT NULL, global_position bigint NOT NULL,
+    PRIMARY KEY (consumer, event_id));
+  CREATE TABLE IF NOT EXISTS ${ident(schema)}.dead_letters (
+    consumer text NOT NULL, event_id uuid NOT NULL, source text NOT NULL, global_position bigint NOT NULL,
+    type text NOT NULL, error text NOT NULL, event jsonb NOT NULL, failed_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (consumer, event_id));`;
+
+/**
+ * Applies events to a consumer so that each takes effect once: the read-table change and the record
+ * of what was handled commit in one transaction.
+ *
+ * - `ordered` sources (a store's log, read in global order): a checkpoint per (consumer, source);
+ *   an event at or below the checkpoint is a redelivery and is skipped.
+ * - unordered sources (Kafka partitions): an inbox of handled event ids, plus the highest position
+ *   seen per source for read-your-writes waits.
+ */
+export class IdempotentConsumer {
+  constructor(
+    private readonly db: SqlClient,
+    private readonly schema: string,
+  ) {}
+
+  async migrate(): Promise<this> {
+    await migrate(this.db, consumerDdl(this.schema));
+    return this;
+  }
+
+  async checkpoint(consumer: string, source: string): Promise<number> {
+    const [row] = await this.db.query<{ position: number }>(
+      `SELECT position FROM ${ident(this.schema)}.checkpoints WHERE consumer = $1 AND source = $2`,
+      [consumer, source],
+    );
+    return Number(row?.position ?? 0);
+  }
+
+  /** Applies a batch of one source's events, in order, in one transaction. Returns the new checkpoint. */
+  async applyOrdered(consumer: EventConsumer, source: string, events: EventEnvelope[]): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const position = await this.lockCheckpoint(tx, consumer.name, source);
+      let last = position;
+      for (const event of events) {
+        if (event.globalPosition <= last) continue;
+        if (this.wants(consumer, event)) await consumer.handle(event, tx);
+        last = event.globalPosition;
+      }
+      if (last !== position) await this.saveCheckpoint(tx, consumer.name, source, last);
+      return last;
+    });
+  }
+
+  /** Applies one event from an unordered source once, by its id. Returns false for a duplicate. */
+  async applyUnordered(consumer: EventConsumer, source: string, event: EventEnvelope): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const [fresh] = await tx.query(
+        `INSERT INTO ${ident(this.schema)}.inbox (consumer, event_id, source, global_position) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [consumer.name, event.id, source, event.globalPosition],
+      );
+      if (!fresh) return false;
+      if (this.wants(consumer, event)) await consumer.handle(event, tx);
+      await tx.query(
+        `INSERT INTO ${ident(this.schema)}.checkpoints (consumer, source, position) VALUES ($1, $2, $3)
+         ON CONFLICT (consumer, source) DO UPDATE SET position = GREATEST(checkpoints.position, EXCLUDED.position), updated_at = now()`,
+        [consumer.name, source, event.globalPosition],
+      );
+      return true;
+    });
+  }
+
+  /** Records an event the consumer could not handle and moves past it (ordered sources). */
+  async deadLetter(consumer: EventConsumer, source: string, event: EventEnvelope, error: unknown): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const position = await this.lockCheckpoint(tx, consumer.name, source);
+      if (event.globalPosition <= position) return;
+      await tx.query(
+        `INSERT INTO ${ident(this.schema)}.dead_letters (consumer, event_id, source, global_position, type, error, event)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+        [consumer.name, event.id, source, event.globalPosition, event.type, String((error as Error)?.stack ?? error), JSON.stringify(event)],
+      );
+      await this.saveCheckpoint(tx, consumer.name, source, event.globalPosition);
+    });
+  }
+
+  /** Forgets a consumer's progress (projection rebuild); its tables are the caller's to clear. */
+  async reset(tx: SqlExecutor, consumer: string): Promise<void> {
+    await tx.query(`DELETE FROM ${ident(this.schema)}.checkpoints WHERE consumer = $1`, [consumer]);
+    await tx.query(`DELETE FROM ${ident(this.schema)}.inbox WHERE consumer = $1`, [consumer]);
+  }
+
+  private wants(consumer: EventConsumer, event: EventEnvelope): boolean {
+    return !consumer.types || consumer.types.includes(event.type);
+  }
+
+  private async lockCheckpoint(tx: SqlExecutor, consumer: string, source: string): Promise<number> {
+    await tx.query(
+      `INSERT INTO ${ident(this.schema)}.checkpoints (consumer, source, position) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING`,
+      [consumer, source],
+    );
+    const [row] = await tx.query<{ position: number }>(
+      `SELECT position FROM ${ident(this.schema)}.checkpoints WHERE consumer = $1 AND source = $2 FOR UPDATE`,
+      [consumer, source],
+    );
+    return Number(row.position);
+  }
+
+  private async saveCheckpoint(tx: SqlExecutor, consumer: string, source: string, position: number): Promise<void> {
+    await tx.query(
+      `UPDATE ${ident(this.schema)}.checkpoints SET position = $3, updated_at = now() WHERE consumer = $1 AND source = $2`,
+      [consumer, source, position],
+    );
+  }
+}

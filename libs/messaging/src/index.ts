@@ -1,0 +1,4 @@
+export * from './event-consumer.js';
+export * from './consumer-progress.js';
+export * from './idempotent-consumer.js';
+export * from './store-log/store-log-event-source.js';

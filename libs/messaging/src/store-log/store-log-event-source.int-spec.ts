@@ -1,0 +1,125 @@
+import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
+import type { EventEnvelope } from '@dap/contracts';
+import { SqlEventStore, type SqlExecutor } from '@dap/eventsourcing';
+import { createTestDatabase, sqlEngines, type TestDatabase } from '@dap/testing';
+import { ConsumerProgress } from '../consumer-progress.js';
+import type { EventConsumer } from '../event-consumer.js';
+import { IdempotentConsumer } from '../idempotent-consumer.js';
+import { StoreLogEventSource } from './store-log-event-source.js';
+
+const meta = { actor: { id: 'system:test' } };
+
+/** A consumer that counts events per stream in a table, and records the order it saw them in. */
+function countingConsumer(name: string, seen: number[] = []): EventConsumer {
+  return {
+    name,
+    sources: ['src'],
+    async handle(event: EventEnvelope, tx: SqlExecutor) {
+      seen.push(event.globalPosition);
+      await tx.query(
+        `INSERT INTO sink.counts (stream_id, n) VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET n = counts.n + 1`,
+        [event.subject],
+      );
+    },
+  };
+}
+
+describe('StoreLogEventSource on PostgreSQL: concurrent appends', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => t.drop());
+
+  it('never skips an event that commits after a later position became visible', async () => {
+    const store = await new SqlEventStore(t.db, 'src').migrate();
+    const inbox = await new IdempotentConsumer(t.db, 'sink').migrate();
+    await t.db.exec(`CREATE TABLE sink.counts (stream_id text PRIMARY KEY, n int NOT NULL)`);
+    const progress = new ConsumerProgress();
+    const seen: number[] = [];
+    // Poll hard so that the reader runs while writers are mid-transaction.
+    const source = new StoreLogEventSource(() => new SqlEventStore(t.db, 'src'), inbox, progress, { pollIntervalMs: 1, batchSize: 7 });
+    await source.start(countingConsumer('sink.counter', seen));
+
+    const writers = 8;
+    const perWriter = 40;
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        for (let i = 0; i < perWriter; i++) {
+          // Some appends carry several events; every writer has its own stream.
+          await store.appendToStream(`s-${w}`, [{ type: 'E', data: { i } }, ...(i % 5 === 0 ? [{ type: 'F', data: {} }] : [])], 'any', meta);
+        }
+      }),
+    );
+    const head = await store.headPosition();
+    expect(await progress.waitFor(['sink.counter'], 'src', head, 10_000)).toBe(true);
+    await source.stop();
+
+    const all = await store.readAll(0, 100_000);
+    expect(seen).toEqual(all.map((e) => e.globalPosition));
+    const counts = await t.db.query<{ n: number }>(`SELECT n FROM sink.counts`);
+    expect(counts.reduce((sum, r) => sum + r.n, 0)).toBe(all.length);
+    expect(all.length).toBe(writers * (perWriter + perWriter / 5));
+  });
+});
+
+describe.each(sqlEngines)('StoreLogEventSource on %s: checkpoints and redelivery', (_label, open) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await open();
+  });
+  afterAll(async () => t.drop());
+
+  it('resumes after a restart from its checkpoint and handles a redelivered batch once', async () => {
+    const store = await new SqlEventStore(t.db, 'src').migrate();
+    const inbox = await new IdempotentConsumer(t.db, 'sink').migrate();
+    await t.db.exec(`CREATE TABLE IF NOT EXISTS sink.counts (stream_id text PRIMARY KEY, n int NOT NULL)`);
+    for (let i = 0; i < 5; i++) await store.appendToStream('a', [{ type: 'E', data: { i } }], 'any', meta);
+
+    const firstRun = new ConsumerProgress();
+    const source = new StoreLogEventSource(() => store, inbox, firstRun);
+    const consumer = countingConsumer('sink.restart');
+    await source.start(consumer);
+    expect(await firstRun.waitFor([consumer.name], 'src', 5, 5000)).toBe(true);
+    await source.stop();
+
+    // While stopped, more events arrive; the same batch is also delivered again by hand.
+    for (let i = 5; i < 8; i++) await store.appendToStream('a', [{ type: 'E', data: { i } }], 'any', meta);
+    await inbox.applyOrdered(consumer, 'src', await store.readAll(0, 5));
+
+    const secondRun = new ConsumerProgress();
+    const restarted = new StoreLogEventSource(() => store, inbox, secondRun);
+    await restarted.start(consumer);
+    expect(secondRun.position(consumer.name, 'src')).toBe(5);
+    expect(await secondRun.waitFor([consumer.name], 'src', 8, 5000)).toBe(true);
+    await restarted.stop();
+    const [row] = await t.db.query<{ n: number }>(`SELECT n FROM sink.counts WHERE stream_id = 'a'`);
+    expect(row.n).toBe(8);
+  });
+
+  it('sets aside an event that keeps failing and carries on', async () => {
+    const store = await new SqlEventStore(t.db, 'src2').migrate();
+    const inbox = await new IdempotentConsumer(t.db, 'sink').migrate();
+    for (const poison of [false, true, false]) await store.appendToStream(`p-${poison}`, [{ type: 'E', data: { poison } }], 'any', meta);
+    await t.db.exec(`CREATE TABLE IF NOT EXISTS sink.handled (position bigint PRIMARY KEY)`);
+    const consumer: EventConsumer = {
+      name: 'sink.poison',
+      sources: ['src2'],
+      async handle(event, tx) {
+        if ((event.data as { poison: boolean }).poison) throw new Error('cannot handle');
+        await tx.query(`INSERT INTO sink.handled (position) VALUES ($1)`, [event.globalPosition]);
+      },
+    };
+    const progress = new ConsumerProgress();
+    const source = new StoreLogEventSource(() => store, inbox, progress, { maxAttempts: 2 });
+    await source.start(consumer);
+    expect(await progress.waitFor([consumer.name], 'src2', 3, 10_000)).toBe(true);
+    await source.stop();
+    const handled = await t.db.query<{ position: number }>(`SELECT position FROM sink.handled ORDER BY position`);
+    expect(handled.map((r) => r.position)).toEqual([1, 3]);
+    const dead = await t.db.query<{ global_position: number; error: string }>(`SELECT global_position, error FROM sink.dead_letters WHERE consumer = 'sink.poison'`);
+    expect(dead).toHaveLength(1);
+    expect(dead[0].global_position).toBe(2);
+    expect(dead[0].error).toContain('cannot handle');
+  });
+});
