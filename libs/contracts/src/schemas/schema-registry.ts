@@ -1,7 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { offerSchemas } from './offer.schemas.js';
-import { clientDirectorySchemas } from './client-directory.schemas.js';
 import { consentSchemas } from './consent.schemas.js';
 import { healthSchemas } from './health.schemas.js';
 import { serviceRequestSchemas } from './service-request.schemas.js';
@@ -9,7 +8,7 @@ import { serviceRequestSchemas } from './service-request.schemas.js';
 type SchemaTable = Record<string, Record<number, object>>;
 
 /** Every published event type and payload version, with its JSON Schema (what downstream teams read). */
-export const eventSchemas: SchemaTable = { ...offerSchemas, ...consentSchemas, ...clientDirectorySchemas, ...healthSchemas, ...serviceRequestSchemas };
+export const eventSchemas: SchemaTable = { ...offerSchemas, ...consentSchemas, ...healthSchemas, ...serviceRequestSchemas };
 
 /** Lets each service's contracts file add its schemas at module load. */
 export function registerSchemas(table: SchemaTable): void {
