@@ -1,0 +1,38 @@
+import type { DelegatedRole } from '@dap/contracts';
+import type { SqlExecutor } from '@dap/eventsourcing';
+import type { DelegationView } from '../domain/access-check.js';
+
+export interface AccessFacts {
+  delegation: DelegationView | undefined;
+  assignedRole: DelegatedRole | undefined;
+}
+
+/** The partner's delegation from the client (the active one if any, else the latest) and the user's role. */
+export async function readAccessFacts(
+  db: SqlExecutor,
+  partnerId: string,
+  userId: string,
+  clientId: string,
+): Promise<AccessFacts> {
+  const [delegation] = await db.query<{
+    status: DelegationView['status'];
+    granted_roles: DelegatedRole[];
+    expires_at: Date | string | null;
+  }>(
+    `SELECT status, granted_roles, expires_at FROM "service-request".delegations
+      WHERE partner_id = $1 AND client_id = $2 ORDER BY (status = 'active') DESC, position DESC LIMIT 1`,
+    [partnerId, clientId],
+  );
+  const [role] = await db.query<{ role: DelegatedRole | null }>(
+    `SELECT role FROM "service-request".partner_roles WHERE partner_id = $1 AND user_id = $2`,
+    [partnerId, userId],
+  );
+  return {
+    delegation: delegation && {
+      status: delegation.status,
+      grantedRoles: delegation.granted_roles,
+      expiresAt: delegation.expires_at === null ? null : new Date(delegation.expires_at).toISOString(),
+    },
+    assignedRole: role?.role ?? undefined,
+  };
+}

@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { EventEnvelope } from '@dap/contracts';
+import { MemoryEventStore, type SqlClient } from '@dap/eventsourcing';
+import type { EventConsumer } from '@dap/messaging';
+import { createTestDatabase, type TestDatabase } from '@dap/testing';
+import { accessProjection } from './access.projection.js';
+import { readAccessFacts } from './access-facts.js';
+import { migrateServiceRequestTables } from './service-request-tables.js';
+import { serviceRequestsProjection } from './service-requests.projection.js';
+
+const meta = { actor: { id: 'system:test' } };
+
+/** Feeds every event twice, each time in its own transaction, as a redelivery would. */
+async function feedTwice(db: SqlClient, consumer: EventConsumer, events: EventEnvelope[]) {
+  for (const event of events) {
+    for (let i = 0; i < 2; i++) await db.transaction((tx) => consumer.handle(event, tx));
+  }
+}
+
+describe('service-request projections on PostgreSQL', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await migrateServiceRequestTables(t.db);
+  });
+  afterAll(async () => t.drop());
+
+  it('tracks delegations and delegated roles from consent events, whatever the redeliveries', async () => {
+    const consent = new MemoryEventStore('consent');
+    const append = (stream: string, type: string, data: object) =>
+      consent.appendToStream(stream, [{ type, data }], 'any', meta);
+    await append('delegation-d1', 'DelegationGranted', {
+      delegationId: 'd1',
+      partnerId: 'p1',
+      clientId: 'c1',
+      grantedRoles: ['limited'],
+      expiresAt: '2027-01-01T00:00:00.000Z',
+    });
+    await append('delegation-d1', 'DelegationExtended', {
+      delegationId: 'd1',
+      partnerId: 'p1',
+      clientId: 'c1',
+      expiresAt: '2027-06-30T00:00:00.000Z',
+    });
+    await append('delegation-d2', 'DelegationGranted', {
+      delegationId: 'd2',
+      partnerId: 'p1',
+      clientId: 'c2',
+      grantedRoles: ['full'],
+      expiresAt: null,
+    });
+    await append('delegation-d2', 'DelegationRevoked', {
+      delegationId: 'd2',
+      partnerId: 'p1',
+      clientId: 'c2',
+      side: 'client',
+    });
+    await append('delegation-d3', 'DelegationGranted', {
+      delegationId: 'd3',
+      partnerId: 'p1',
+      clientId: 'c3',
+      grantedRoles: ['full'],
+      expiresAt: null,
+    });
+    await append('delegation-d3', 'DelegationExpired', {
+      delegationId: 'd3',
+      partnerId: 'p1',
+      clientId: 'c3',
+    });
+    await append('partner-user-p1-u1', 'RoleAssigned', {
+      partnerId: 'p1',
+      userId: 'u1',
+      role: 'full',
+      previousRole: null,
+    });
+    await append('partner-user-p1-u2', 'RoleAssigned', {
+      partnerId: 'p1',
+      userId: 'u2',
+      role: 'limited',
+      previousRole: null,
+    });
+    await append('partner-user-p1-u2', 'RoleRevoked', {
+      partnerId: 'p1',
+      userId: 'u2',
+      previousRole: 'limited',
+    });
+    const events = await consent.readAll(0, 100);
+
+    await feedTwice(t.db, accessProjection, events);
+    await t.db.transaction((tx) => accessProjection.handle(events[2], tx)); // an old grant comes again
+
+    expect(await readAccessFacts(t.db, 'p1', 'u1', 'c1')).toEqual({
+      delegation: { status: 'active', grantedRoles: ['limited'], expiresAt: '2027-06-30T00:00:00.000Z' },
+      assignedRole: 'full',
+    });
+    expect((await readAccessFacts(t.db, 'p1', 'u1', 'c2')).delegation?.status).toBe('revoked');
+    expect((await readAccessFacts(t.db, 'p1', 'u1', 'c3')).delegation?.status).toBe('expired');
+    expect(await readAccessFacts(t.db, 'p1', 'u2', 'c1')).toMatchObject({ assignedRole: undefined });
+    expect(await readAccessFacts(t.db, 'p2', 'u1', 'c1')).toEqual({
+      delegation: undefined,
+      assignedRole: undefined,
+    });
+  });
+
+  it('keeps each request with its status and activity, whatever the redeliveries', async () => {
+    const store = new MemoryEventStore('service-request');
+    await store.appendToStream(
+      'service-request-r1',
+      [
+        {
+          type: 'ServiceRequestCreated',
+          data: {
+            requestId: 'r1',
+            partnerId: 'p1',
+            clientId: 'c1',
+            title: 'Cannot add domain',
+            description: 'TXT record not found',
+            severity: 'minimal',
+            contact: { name: 'Ada', email: 'ada@c1.example' },
+            createdBy: 'u1',
+          },
+        },
+      ],
+      0,
+      meta,
+    );
+    await store.appendToStream(
+      'service-request-r1',
+      [{ type: 'ServiceRequestNoteAdded', data: { requestId: 'r1', text: 'Retried', author: 'u1' } }],
+      1,
+      meta,
+    );
+    await store.appendToStream(
+      'service-request-r1',
+      [
+        {
+          type: 'ServiceRequestStatusChanged',
+          data: { requestId: 'r1', from: 'open', to: 'attentionNeeded', changedBy: 'u1' },
+        },
+      ],
+      2,
+      meta,
+    );
+    await store.appendToStream(
+      'service-request-r1',
+      [
+        {
+          type: 'ServiceRequestStatusChanged',
+          data: { requestId: 'r1', from: 'attentionNeeded', to: 'closed', note: 'Solved', changedBy: 'u1' },
+        },
+      ],
+      3,
+      meta,
+    );
+    const events = await store.readAll(0, 100);
+
+    await feedTwice(t.db, serviceRequestsProjection, events);
+    await t.db.transaction((tx) => serviceRequestsProjection.handle(events[2], tx)); // a late, older status change
+
+    const [row] = await t.db.query(
+      `SELECT status, stream_version, contact FROM "service-request".requests WHERE request_id = 'r1'`,
+    );
+    expect(row).toEqual({
+      status: 'closed',
+      stream_version: 4,
+      contact: { name: 'Ada', email: 'ada@c1.example' },
+    });
+    const activity = await t.db.query(
+      `SELECT kind, text, from_status, to_status FROM "service-request".activity ORDER BY stream_version`,
+    );
+    expect(activity).toEqual([
+      { kind: 'note', text: 'Retried', from_status: null, to_status: null },
+      { kind: 'status', text: null, from_status: 'open', to_status: 'attentionNeeded' },
+      { kind: 'status', text: 'Solved', from_status: 'attentionNeeded', to_status: 'closed' },
+    ]);
+  });
+});

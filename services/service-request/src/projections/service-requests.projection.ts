@@ -1,0 +1,94 @@
+import type {
+  EventEnvelope,
+  ServiceRequestCreated,
+  ServiceRequestNoteAdded,
+  ServiceRequestStatusChanged,
+} from '@dap/contracts';
+import type { SqlExecutor } from '@dap/eventsourcing';
+import type { EventConsumer } from '@dap/messaging';
+
+export const SERVICE_REQUESTS_CONSUMER = 'service-request.requests';
+
+/**
+ * The service request list and each request's activity (notes and status changes). The request
+ * row changes only for a newer stream version and activity is keyed by stream version, so a
+ * redelivered event changes nothing.
+ */
+export const serviceRequestsProjection: EventConsumer = {
+  name: SERVICE_REQUESTS_CONSUMER,
+  sources: ['service-request'],
+  types: ['ServiceRequestCreated', 'ServiceRequestNoteAdded', 'ServiceRequestStatusChanged'],
+  async handle(event: EventEnvelope, tx: SqlExecutor) {
+    switch (event.type) {
+      case 'ServiceRequestCreated': {
+        const d = event.data as ServiceRequestCreated;
+        await tx.query(
+          `INSERT INTO "service-request".requests (request_id, partner_id, client_id, title, description, severity, contact,
+             status, created_by, created_at, updated_at, stream_version, created_position)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $9, $10, $11) ON CONFLICT (request_id) DO NOTHING`,
+          [
+            d.requestId,
+            d.partnerId,
+            d.clientId,
+            d.title,
+            d.description,
+            d.severity,
+            JSON.stringify(d.contact),
+            d.createdBy,
+            event.time,
+            event.streamVersion,
+            event.globalPosition,
+          ],
+        );
+        return;
+      }
+      case 'ServiceRequestNoteAdded': {
+        const d = event.data as ServiceRequestNoteAdded;
+        await activity(tx, event, 'note', { text: d.text, author: d.author });
+        await touch(tx, event, d.requestId);
+        return;
+      }
+      case 'ServiceRequestStatusChanged': {
+        const d = event.data as ServiceRequestStatusChanged;
+        await activity(tx, event, 'status', {
+          text: d.note ?? null,
+          from: d.from,
+          to: d.to,
+          author: d.changedBy ?? event.actor.id,
+        });
+        await touch(tx, event, d.requestId, d.to);
+        return;
+      }
+    }
+  },
+};
+
+async function activity(
+  tx: SqlExecutor,
+  event: EventEnvelope,
+  kind: string,
+  a: { text: string | null; author: string; from?: string; to?: string },
+) {
+  await tx.query(
+    `INSERT INTO "service-request".activity (request_id, stream_version, kind, text, from_status, to_status, author, at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+    [
+      (event.data as { requestId: string }).requestId,
+      event.streamVersion,
+      kind,
+      a.text,
+      a.from ?? null,
+      a.to ?? null,
+      a.author,
+      event.time,
+    ],
+  );
+}
+
+async function touch(tx: SqlExecutor, event: EventEnvelope, requestId: string, status?: string) {
+  await tx.query(
+    `UPDATE "service-request".requests SET status = COALESCE($2, status), updated_at = $3, stream_version = $4
+     WHERE request_id = $1 AND stream_version < $4`,
+    [requestId, status ?? null, event.time, event.streamVersion],
+  );
+}
