@@ -1,5 +1,6 @@
 export * from './envelope.js';
 export * from './events/offer.events.js';
+export * from './events/client-directory.events.js';
 export * from './events/consent.events.js';
 export * from './events/health.events.js';
 export * from './events/service-request.events.js';

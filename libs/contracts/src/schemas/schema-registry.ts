@@ -1,6 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { offerSchemas } from './offer.schemas.js';
+import { clientDirectorySchemas } from './client-directory.schemas.js';
 import { consentSchemas } from './consent.schemas.js';
 import { healthSchemas } from './health.schemas.js';
 import { serviceRequestSchemas } from './service-request.schemas.js';
@@ -8,11 +9,18 @@ import { serviceRequestSchemas } from './service-request.schemas.js';
 type SchemaTable = Record<string, Record<number, object>>;
 
 /** Every published event type and payload version, with its JSON Schema (what downstream teams read). */
-export const eventSchemas: SchemaTable = { ...offerSchemas, ...consentSchemas, ...healthSchemas, ...serviceRequestSchemas };
+export const eventSchemas: SchemaTable = {
+  ...offerSchemas,
+  ...consentSchemas,
+  ...clientDirectorySchemas,
+  ...healthSchemas,
+  ...serviceRequestSchemas,
+};
 
 /** Lets each service's contracts file add its schemas at module load. */
 export function registerSchemas(table: SchemaTable): void {
-  for (const [type, versions] of Object.entries(table)) eventSchemas[type] = { ...eventSchemas[type], ...versions };
+  for (const [type, versions] of Object.entries(table))
+    eventSchemas[type] = { ...eventSchemas[type], ...versions };
 }
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
@@ -36,5 +44,8 @@ export function validateEventData(type: string, schemaVersion: number, data: unk
     compiled.set(key, validate);
   }
   const ok = validate(data);
-  return { ok, errors: ok ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`) };
+  return {
+    ok,
+    errors: ok ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`),
+  };
 }

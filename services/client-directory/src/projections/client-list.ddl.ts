@@ -1,0 +1,124 @@
+import { table } from './client-directory.schema.js';
+
+const ACTIVE = `WHERE delegation_status = 'active'`;
+
+/**
+ * The client management list and what feeds it, in the service's schema. Idempotent.
+ *
+ * - `client_list`: one row per (partner, client) that ever granted delegation; the list shows the
+ *   rows whose delegation is active. Name, domain, tags, health and service-request counts are
+ *   denormalised into it so that search, sort and filters touch one table. `health_rank` (0 incident,
+ *   1 advisory, 2 healthy) is precomputed; `sort_name` / `sort_domain` are lower-cased; `expires_sort`
+ *   is `expires_at` or 'infinity' so that keyset paging never meets a null.
+ * - `client_profiles`, `client_subscriptions`: the partner's own profile stream, kept apart so that
+ *   it can arrive before or after the delegation it belongs to.
+ * - `health_issues`, `service_requests`: what the health and service-request services published,
+ *   per client, from which the counts are recomputed (so a redelivered event changes nothing).
+ *
+ * Every row remembers the global position of the last event applied to it, per source store, and
+ * ignores anything at or below it: the projection fed every event twice ends the same.
+ */
+export const clientListDdl = `
+  CREATE EXTENSION IF NOT EXISTS pg_trgm;
+  CREATE SCHEMA IF NOT EXISTS "client-directory";
+  CREATE TABLE IF NOT EXISTS ${table('client_list')} (
+    partner_id text NOT NULL,
+    client_id text NOT NULL,
+    delegation_id text NOT NULL,
+    delegation_status text NOT NULL,
+    granted_roles text[] NOT NULL,
+    granted_at timestamptz NOT NULL,
+    expires_at timestamptz,
+    expires_sort timestamptz NOT NULL,
+    auto_extend boolean NOT NULL DEFAULT false,
+    snapshot_name text NOT NULL,
+    snapshot_address jsonb,
+    name text NOT NULL,
+    sort_name text NOT NULL,
+    primary_domain text NOT NULL,
+    sort_domain text NOT NULL,
+    address jsonb,
+    tags text[] NOT NULL DEFAULT '{}',
+    health_rank smallint NOT NULL DEFAULT 2,
+    active_incidents integer NOT NULL DEFAULT 0,
+    active_advisories integer NOT NULL DEFAULT 0,
+    open_service_requests integer NOT NULL DEFAULT 0,
+    profile_version integer NOT NULL DEFAULT 0,
+    consent_position bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (partner_id, client_id)
+  );
+  CREATE INDEX IF NOT EXISTS client_list_by_health ON ${table('client_list')} (partner_id, health_rank, sort_name, client_id) ${ACTIVE};
+  CREATE INDEX IF NOT EXISTS client_list_by_name ON ${table('client_list')} (partner_id, sort_name, client_id) ${ACTIVE};
+  CREATE INDEX IF NOT EXISTS client_list_by_domain ON ${table('client_list')} (partner_id, sort_domain, client_id) ${ACTIVE};
+  CREATE INDEX IF NOT EXISTS client_list_by_requests ON ${table('client_list')} (partner_id, open_service_requests, sort_name, client_id) ${ACTIVE};
+  CREATE INDEX IF NOT EXISTS client_list_by_granted ON ${table('client_list')} (partner_id, granted_at, client_id) ${ACTIVE};
+  CREATE INDEX IF NOT EXISTS client_list_by_expiry ON ${table('client_list')} (partner_id, expires_sort, client_id) ${ACTIVE};
+  CREATE INDEX IF NOT EXISTS client_list_name_trgm ON ${table('client_list')} USING gin (sort_name gin_trgm_ops);
+  CREATE INDEX IF NOT EXISTS client_list_domain_trgm ON ${table('client_list')} USING gin (sort_domain gin_trgm_ops);
+  CREATE INDEX IF NOT EXISTS client_list_tags ON ${table('client_list')} USING gin (tags);
+  CREATE INDEX IF NOT EXISTS client_list_client ON ${table('client_list')} (client_id);
+  CREATE INDEX IF NOT EXISTS client_list_delegation ON ${table('client_list')} (delegation_id);
+
+  CREATE TABLE IF NOT EXISTS ${table('client_profiles')} (
+    partner_id text NOT NULL,
+    client_id text NOT NULL,
+    name text,
+    address jsonb,
+    tags text[],
+    version integer NOT NULL,
+    position bigint NOT NULL,
+    PRIMARY KEY (partner_id, client_id)
+  );
+  CREATE TABLE IF NOT EXISTS ${table('client_subscriptions')} (
+    partner_id text NOT NULL,
+    client_id text NOT NULL,
+    subscription_id text NOT NULL,
+    product_id text NOT NULL,
+    name text NOT NULL,
+    quantity integer NOT NULL,
+    status text NOT NULL,
+    delegation_id text,
+    removed boolean NOT NULL DEFAULT false,
+    position bigint NOT NULL,
+    PRIMARY KEY (partner_id, client_id, subscription_id)
+  );
+
+  CREATE TABLE IF NOT EXISTS ${table('health_issues')} (
+    client_id text NOT NULL,
+    issue_id text NOT NULL,
+    service text NOT NULL,
+    feature text,
+    classification text NOT NULL,
+    title text NOT NULL,
+    impact_description text NOT NULL,
+    status text NOT NULL,
+    active boolean NOT NULL,
+    start_date_time timestamptz NOT NULL,
+    end_date_time timestamptz,
+    last_message text,
+    position bigint NOT NULL,
+    PRIMARY KEY (client_id, issue_id)
+  );
+
+  CREATE TABLE IF NOT EXISTS ${table('service_requests')} (
+    request_id text PRIMARY KEY,
+    partner_id text NOT NULL,
+    client_id text NOT NULL,
+    title text NOT NULL,
+    severity text NOT NULL,
+    status text NOT NULL,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    position bigint NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS service_requests_by_client ON ${table('service_requests')} (partner_id, client_id);
+`;
+
+/** Tables the client-list projection owns, cleared by a rebuild. */
+export const CLIENT_LIST_TABLES = [
+  'client_list',
+  'client_profiles',
+  'client_subscriptions',
+  'health_issues',
+  'service_requests',
+];

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { EventEnvelope } from '@dap/contracts';
+import { migrate } from '@dap/eventsourcing';
+import { sqlEngines, type TestDatabase } from '@dap/testing';
+import { EventFixtures } from '../testing/event-fixtures.js';
+import { listClients } from '../application/list-clients.query.js';
+import { table } from './client-directory.schema.js';
+import { CLIENT_LIST_TABLES, clientListDdl } from './client-list.ddl.js';
+import { ClientListProjection } from './client-list.projection.js';
+
+const projection = new ClientListProjection();
+
+/** A day in the life of two partners: grants, a revocation, an expiry, health, requests, profile edits. */
+function scenario(): EventEnvelope[] {
+  const f = new EventFixtures();
+  const a = f.granted('p1', 'c1', 'Contoso', 'contoso.cn');
+  f.granted('p1', 'c2', 'Fabrikam', 'fabrikam.cn');
+  const c3 = f.granted('p1', 'c3', 'Northwind', 'northwind.cn');
+  f.granted('p2', 'c1', 'Contoso Ltd', 'contoso.cn');
+  f.healthRaised('c1', 'i1', 'incident');
+  f.healthRaised('c2', 'i2', 'advisory');
+  f.healthRaised('c1', 'i3', 'advisory');
+  f.healthResolved('c1', 'i1');
+  f.requestCreated('p1', 'c1', 'r1');
+  f.requestCreated('p1', 'c1', 'r2');
+  f.requestStatus('r1', 'open', 'attentionNeeded');
+  f.requestStatus('r2', 'open', 'closed');
+  f.profile('p1', 'c1', 'ClientProfileUpdated', { name: 'Contoso Group', tags: ['vip'], updatedBy: 'u' });
+  const sub = { subscriptionId: 's1', productId: 'E3', name: 'Office 365 E3', quantity: 5, status: 'active' };
+  f.profile('p1', 'c2', 'SubscriptionAdded', sub);
+  f.profile('p1', 'c2', 'SubscriptionRemoved', sub);
+  f.profile('p1', 'c2', 'SubscriptionAdded', { ...sub, quantity: 7 });
+  f.revoked(c3);
+  f.expired(f.granted('p1', 'c4', 'Tailspin', 'tailspin.cn'));
+  f.revoked(a);
+  f.granted('p1', 'c1', 'Contoso Again', 'contoso.cn');
+  // A profile event for a client whose delegation the list has not seen yet (another source, another pace).
+  f.profile('p1', 'c5', 'ClientProfileUpdated', { tags: ['early'], updatedBy: 'u' });
+  f.granted('p1', 'c5', 'Wide World', 'wideworld.cn');
+  return f.log;
+}
+
+async function apply(db: TestDatabase['db'], events: EventEnvelope[]) {
+  for (const e of events) await db.transaction((tx) => projection.handle(e, tx));
+}
+
+async function dump(db: TestDatabase['db']) {
+  const out: Record<string, unknown[]> = {};
+  for (const t of CLIENT_LIST_TABLES) out[t] = await db.query(`SELECT * FROM ${table(t)} ORDER BY 1, 2, 3`);
+  return out;
+}
+
+async function clear(db: TestDatabase['db']) {
+  for (const t of CLIENT_LIST_TABLES) await db.exec(`TRUNCATE ${table(t)}`);
+}
+
+describe.each(sqlEngines)('client list projection on %s', (_label, open) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await open();
+    await migrate(t.db, clientListDdl);
+  });
+  afterAll(async () => t.drop());
+
+  it('ends identical when fed every event twice (in a row, or the whole log again)', async () => {
+    const events = scenario();
+    await clear(t.db);
+    await apply(t.db, events);
+    const once = await dump(t.db);
+    await clear(t.db);
+    await apply(
+      t.db,
+      events.flatMap((e) => [e, e]),
+    );
+    expect(await dump(t.db)).toEqual(once);
+    await clear(t.db);
+    await apply(t.db, [...events, ...events]);
+    expect(await dump(t.db)).toEqual(once);
+    expect(once.client_list.length).toBeGreaterThan(0);
+  });
+
+  it('lists only active delegations, with health, open requests, profile and tags', async () => {
+    await clear(t.db);
+    await apply(t.db, scenario());
+    const p1 = await listClients(t.db, { partnerId: 'p1', sort: 'name' });
+    expect(p1.total).toBe(3);
+    expect(p1.items.map((i) => [i.clientId, i.name, i.health.status, i.openServiceRequests, i.tags])).toEqual(
+      [
+        ['c1', 'Contoso Group', 'advisory', 1, ['vip']],
+        ['c2', 'Fabrikam', 'advisory', 0, []],
+        ['c5', 'Wide World', 'healthy', 0, ['early']],
+      ],
+    );
+    expect(p1.items[0].health).toEqual({ status: 'advisory', activeIncidents: 0, activeAdvisories: 1 });
+    const p2 = await listClients(t.db, { partnerId: 'p2' });
+    expect(p2.items.map((i) => [i.clientId, i.name, i.openServiceRequests])).toEqual([
+      ['c1', 'Contoso Ltd', 0],
+    ]);
+    const [sub] = await t.db.query(
+      `SELECT quantity, removed FROM ${table('client_subscriptions')} WHERE client_id = 'c2'`,
+    );
+    expect(sub).toEqual({ quantity: 7, removed: false });
+  });
+});
