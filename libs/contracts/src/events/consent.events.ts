@@ -31,6 +31,8 @@ export interface DelegationGranted {
   autoExtend: boolean;
   client: ClientDescription;
   includes: OfferIncludes;
+  /** Where the partner is e-mailed about this delegation (the offer's creator, when an address). */
+  partnerContacts?: string[];
 }
 export interface DelegationRevoked {
   delegationId: string;

@@ -46,6 +46,7 @@ export const consentSchemas = {
         autoExtend: { type: 'boolean' },
         client,
         includes,
+        partnerContacts: { type: 'array', items: { type: 'string', format: 'email' } },
       },
     ),
   },

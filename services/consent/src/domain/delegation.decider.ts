@@ -94,6 +94,7 @@ function grant(command: GrantDelegation, state: DelegationState, now: Date): Del
         autoExtend: offer.autoExtend,
         client: command.client,
         includes: offer.includes,
+        partnerContacts: offer.partnerContacts ?? [],
       },
     },
   ];

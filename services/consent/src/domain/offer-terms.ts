@@ -12,6 +12,8 @@ export interface OfferTerms {
   expiresAt: string | null;
   includes: OfferIncludes;
   status: 'active' | 'revoked';
+  /** Addresses of the partner to e-mail about delegations from this offer. */
+  partnerContacts?: string[];
 }
 
 /** A revoked offer, or one at or past its expiry instant, answers 410. */
