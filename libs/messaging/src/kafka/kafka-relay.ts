@@ -1,4 +1,4 @@
-import { topicFor } from '@dap/contracts';
+import { topicFor, type EventEnvelope } from '@dap/contracts';
 import type { EventStore } from '@dap/eventsourcing';
 import type { Kafka, Producer } from 'kafkajs';
 import type { EventConsumer } from '../event-consumer.js';
@@ -22,7 +22,8 @@ export const relayNameFor = (service: string): string => `${service}.relay`;
  * flight, so batches land whole and in order), and advances the checkpoint only once the broker has
  * acknowledged. A crash between the acknowledgement and the checkpoint resends that batch (consumers
  * deduplicate by event id); nothing acknowledged by the store is ever skipped: a failed send is
- * retried, with backoff, until it succeeds.
+ * retried, with backoff, until it succeeds. Several replicas may run it: the checkpoint row lock
+ * lets one publish at a time (see `publishPending`).
  */
 export class KafkaRelay {
   private readonly producer: Producer;
@@ -70,14 +71,29 @@ export class KafkaRelay {
     await this.producer.disconnect();
   }
 
-  /** Publishes everything after the checkpoint once; returns how many events went out. */
+  /**
+   * Publishes the next batch after the checkpoint; returns how many events went out. The send happens
+   * inside the checkpoint's transaction, which holds the checkpoint row lock: when several replicas of
+   * a service run a relay, one publishes at a time and the others then skip what it published.
+   */
   async publishPending(): Promise<number> {
     const { batchSize = 200 } = this.options;
     const batch = await this.store.readAll(this.position, batchSize);
     if (batch.length === 0) return 0;
-    await this.producer.send({ topic: this.topic, acks: -1, messages: batch.map(toKafkaMessage) });
-    this.position = await this.checkpoints.applyOrdered(this.marker, this.store.name, batch);
-    return batch.length;
+    const last = batch[batch.length - 1];
+    const fresh: EventEnvelope[] = [];
+    const sender: EventConsumer = {
+      ...this.marker,
+      // Called for each event above the (locked) checkpoint, in order; the last one sends them all.
+      handle: async (event) => {
+        fresh.push(event);
+        if (event.globalPosition === last.globalPosition) {
+          await this.producer.send({ topic: this.topic, acks: -1, messages: fresh.map(toKafkaMessage) });
+        }
+      },
+    };
+    this.position = await this.checkpoints.applyOrdered(sender, this.store.name, batch);
+    return fresh.length;
   }
 
   private async run(): Promise<void> {
