@@ -19,6 +19,8 @@ export interface ListClientsParams {
   tag?: string;
   limit?: number;
   cursor?: string;
+  /** Count the matching rows (default true; the CSV export pages without it). */
+  withTotal?: boolean;
 }
 
 export interface ClientListItem {

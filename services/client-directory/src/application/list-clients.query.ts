@@ -161,10 +161,14 @@ export async function listClients(db: SqlExecutor, params: ListClientsParams): P
     rows.push(...(await select(w, false, limit + 1 - rows.length)));
   }
 
-  const [{ total }] = await db.query<{ total: number }>(
-    `SELECT count(*)::int AS total FROM ${table('client_list')} WHERE ${base.sql}`,
-    search ? base.values.slice(0, -1) : base.values, // the exact-match term is not used here
-  );
+  let total = -1;
+  if (params.withTotal !== false) {
+    const [row] = await db.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM ${table('client_list')} WHERE ${base.sql}`,
+      search ? base.values.slice(0, -1) : base.values, // the exact-match term is not used here
+    );
+    total = row.total;
+  }
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const nextCursor =

@@ -154,6 +154,8 @@ describe('client profile decider: bundled subscriptions', () => {
       data: { subscriptionId: 'd1-trial', delegationId: 'd1' },
     });
     expect(given([added]).when(trial)).toEqual([]);
-    expect(given([added, { type: 'SubscriptionRemoved', data: added.data as SubscriptionPayload }]).when(trial)).toEqual([]);
+    expect(
+      given([added, { type: 'SubscriptionRemoved', data: added.data as SubscriptionPayload }]).when(trial),
+    ).toEqual([]);
   });
 });

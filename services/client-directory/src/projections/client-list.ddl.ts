@@ -12,6 +12,7 @@ const ACTIVE = `WHERE delegation_status = 'active'`;
  *   is `expires_at` or 'infinity' so that keyset paging never meets a null.
  * - `client_profiles`, `client_subscriptions`: the partner's own profile stream, kept apart so that
  *   it can arrive before or after the delegation it belongs to.
+ * - `partner_user_roles`: each partner user's delegated role (who may manage subscriptions).
  * - `health_issues`, `service_requests`: what the health and service-request services published,
  *   per client, from which the counts are recomputed (so a redelivered event changes nothing).
  *
@@ -112,6 +113,14 @@ export const clientListDdl = `
     position bigint NOT NULL
   );
   CREATE INDEX IF NOT EXISTS service_requests_by_client ON ${table('service_requests')} (partner_id, client_id);
+
+  CREATE TABLE IF NOT EXISTS ${table('partner_user_roles')} (
+    partner_id text NOT NULL,
+    user_id text NOT NULL,
+    role text,
+    position bigint NOT NULL,
+    PRIMARY KEY (partner_id, user_id)
+  );
 `;
 
 /** Tables the client-list projection owns, cleared by a rebuild. */

@@ -8,6 +8,8 @@ import type {
   HealthIssueRaised,
   HealthIssueResolved,
   HealthIssueUpdated,
+  RoleAssigned,
+  RoleRevoked,
   ServiceRequestCreated,
   ServiceRequestStatusChanged,
   SubscriptionPayload,
@@ -208,11 +210,23 @@ async function serviceRequestStatusChanged(
   if (row) await refreshServiceRequests(tx, row.partner_id, row.client_id);
 }
 
+async function roleChanged(event: EventEnvelope<string, RoleAssigned | RoleRevoked>, tx: SqlExecutor) {
+  const role = event.type === 'RoleAssigned' ? (event.data as RoleAssigned).role : null;
+  await tx.query(
+    `INSERT INTO ${table('partner_user_roles')} AS r (partner_id, user_id, role, position) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (partner_id, user_id) DO UPDATE SET role = EXCLUDED.role, position = EXCLUDED.position
+      WHERE r.position < EXCLUDED.position`,
+    [event.data.partnerId, event.data.userId, role, event.globalPosition],
+  );
+}
+
 const handlers: Record<string, Handler> = {
   DelegationGranted: delegationGranted,
   DelegationRevoked: delegationEnded('revoked'),
   DelegationExpired: delegationEnded('expired'),
   DelegationExtended: delegationExtended,
+  RoleAssigned: roleChanged,
+  RoleRevoked: roleChanged,
   ClientProfileUpdated: profileUpdated,
   SubscriptionAdded: subscriptionSet,
   SubscriptionChanged: subscriptionSet,

@@ -1,0 +1,127 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { notFound, type SqlClient } from '@dap/eventsourcing';
+import { ConsumerProgress } from '@dap/messaging';
+import { SQL_CLIENT } from '@dap/platform';
+import { table } from '../projections/client-directory.schema.js';
+import { ClientListProjection } from '../projections/client-list.projection.js';
+import { adminCentersFor, type AdminCenterTemplate } from './admin-centers.js';
+import { ADMIN_CENTERS } from './client-directory.store.js';
+import { csvRow, csvLine, CSV_HEADER } from './client-csv.js';
+import type { ListClientsParams } from './client-list.types.js';
+import { itemOf, listClients } from './list-clients.query.js';
+import { CLIENT_DIRECTORY } from '../projections/client-directory.schema.js';
+
+const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+
+/** Reads of the client management list; a partner only ever sees clients with an active delegation to it. */
+@Injectable()
+export class ClientQueries {
+  constructor(
+    @Inject(SQL_CLIENT) private readonly db: SqlClient,
+    @Inject(ADMIN_CENTERS) private readonly templates: AdminCenterTemplate[],
+    @Inject(ConsumerProgress) private readonly progress: ConsumerProgress,
+  ) {}
+
+  list(params: ListClientsParams) {
+    return listClients(this.db, params);
+  }
+
+  /** The whole filtered list as CSV, page by page. */
+  async *csv(params: ListClientsParams): AsyncGenerator<string> {
+    yield csvLine(CSV_HEADER);
+    let cursor: string | undefined;
+    do {
+      const page = await listClients(this.db, { ...params, limit: 200, cursor, withTotal: false });
+      yield page.items.map(csvRow).join('');
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+
+  /** The row, if the partner has an active delegation from the client; null otherwise. */
+  async row(partnerId: string, clientId: string) {
+    const [row] = await this.db.query<any>(
+      `SELECT * FROM ${table('client_list')} WHERE partner_id = $1 AND client_id = $2 AND delegation_status = 'active'`,
+      [partnerId, clientId],
+    );
+    return row ?? null;
+  }
+
+  /** The details as a command left them: waits (briefly, in process) for the list to reach its position. */
+  async detailsAfter(partnerId: string, clientId: string, position: number | null) {
+    if (position !== null)
+      await this.progress.waitFor([ClientListProjection.NAME], CLIENT_DIRECTORY, position, 5000);
+    return this.details(partnerId, clientId);
+  }
+
+  async details(partnerId: string, clientId: string) {
+    const row = await this.row(partnerId, clientId);
+    if (!row) throw notFound('client');
+    const [subscriptions, issues, requests] = await Promise.all([
+      this.db.query<any>(
+        `SELECT subscription_id, product_id, name, quantity, status, delegation_id FROM ${table('client_subscriptions')}
+          WHERE partner_id = $1 AND client_id = $2 AND NOT removed ORDER BY subscription_id`,
+        [partnerId, clientId],
+      ),
+      this.db.query<any>(
+        `SELECT issue_id, service, feature, classification, title, impact_description, status, start_date_time, last_message
+           FROM ${table('health_issues')} WHERE client_id = $1 AND active ORDER BY classification DESC, start_date_time DESC, issue_id`,
+        [clientId],
+      ),
+      this.db.query<any>(
+        `SELECT request_id, title, severity, status, created_at, updated_at FROM ${table('service_requests')}
+          WHERE partner_id = $1 AND client_id = $2 AND status <> 'closed' ORDER BY created_at DESC, request_id`,
+        [partnerId, clientId],
+      ),
+    ]);
+    const view = {
+      ...itemOf(row),
+      address: row.address,
+      autoExtend: row.auto_extend,
+      subscriptions: subscriptions.map((s) => ({
+        subscriptionId: s.subscription_id,
+        productId: s.product_id,
+        name: s.name,
+        quantity: s.quantity,
+        status: s.status,
+        ...(s.delegation_id && { bundledWithDelegation: s.delegation_id }),
+      })),
+      adminCenters: adminCentersFor(this.templates, row.client_id, row.primary_domain),
+      healthIssues: issues.map((h) => ({
+        issueId: h.issue_id,
+        service: h.service,
+        feature: h.feature ?? undefined,
+        classification: h.classification,
+        title: h.title,
+        impactDescription: h.impact_description,
+        status: h.status,
+        startDateTime: iso(h.start_date_time),
+        lastMessage: h.last_message ?? undefined,
+      })),
+      serviceRequests: requests.map((r) => ({
+        requestId: r.request_id,
+        title: r.title,
+        severity: r.severity,
+        status: r.status,
+        createdAt: iso(r.created_at),
+        updatedAt: iso(r.updated_at),
+      })),
+      version: row.profile_version as number,
+    };
+    return view;
+  }
+
+  /** The partner user's delegated role on this client: its assigned role capped by the delegation's roles. */
+  async effectiveRole(
+    partnerId: string,
+    userId: string,
+    grantedRoles: string[],
+  ): Promise<'full' | 'limited' | null> {
+    const [r] = await this.db.query<{ role: string | null }>(
+      `SELECT role FROM ${table('partner_user_roles')} WHERE partner_id = $1 AND user_id = $2`,
+      [partnerId, userId],
+    );
+    if (!r?.role) return null;
+    if (r.role === 'full' && grantedRoles.includes('full')) return 'full';
+    return grantedRoles.includes('limited') || grantedRoles.includes('full') ? 'limited' : null;
+  }
+}
