@@ -84,7 +84,22 @@ export class KurrentDbEventStore implements EventStore {
     return new KurrentDbEventStore(KurrentDBClient.connectionString(connectionString), name, upcasters);
   }
 
-  /** Closes the client's connections (call it for stores made with `connect`). */
+  /**
+   * Stores of several services over one shared client (one connection pool per process): the
+   * platform's store factory when `EVENT_STORE=kurrentdb`. `close` disposes of the client.
+   */
+  static shared(connectionString: string): {
+    open: (name: string, upcasters?: Upcasters) => KurrentDbEventStore;
+    close: () => Promise<void>;
+  } {
+    const client = KurrentDBClient.connectionString(connectionString);
+    return {
+      open: (name, upcasters) => new KurrentDbEventStore(client, name, upcasters),
+      close: () => client.dispose(),
+    };
+  }
+
+  /** Closes the client's connections (for stores made with `connect`; shared stores close together). */
   async close(): Promise<void> {
     await this.client.dispose();
   }

@@ -4,3 +4,4 @@ export * from './kafka-topics.js';
 export * from './kafka-relay.js';
 export * from './kafka-event-source.js';
 export * from './kafka-lag.js';
+export * from './kafka-distribution.js';
