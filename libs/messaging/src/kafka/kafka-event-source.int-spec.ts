@@ -174,6 +174,7 @@ if (!brokers) {
         kafka,
         store,
         await new IdempotentConsumer(t.db, `${source}_again`).migrate(),
+        { batchSize: 100_000 },
       );
       await again.start();
       await again.stop();
