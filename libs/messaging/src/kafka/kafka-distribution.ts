@@ -77,6 +77,24 @@ export class KafkaDistribution {
     this.closers.push(registerKafkaLagMetrics(registry, this.kafka, groups));
   }
 
+  /** For /health/ready: true when a broker answers a metadata request within `timeoutMs`. */
+  async reachable(timeoutMs = 2000): Promise<boolean> {
+    const admin = this.kafka.admin();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+    });
+    try {
+      await Promise.race([admin.connect().then(() => admin.describeCluster()), timeout]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
   /** Stops the relays (each finishes its batch in flight) and the metrics' admin client. */
   async stop(): Promise<void> {
     await Promise.all(this.relays.splice(0).map((r) => r.stop()));
