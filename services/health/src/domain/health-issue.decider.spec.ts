@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { validateEventData } from '@dap/contracts';
 import { DomainError, fold } from '@dap/eventsourcing';
 import {
   healthIssueDecider,
@@ -134,5 +135,18 @@ describe('health issue decider', () => {
     } catch (error) {
       expect((error as DomainError).kind).toBe('not-found');
     }
+  });
+});
+
+describe('health issue events', () => {
+  it('match their published JSON Schemas', () => {
+    const resolved = given([]).when({ ...raise, status: 'falsePositive' });
+    const updated = given([raised]).when(update('serviceDegradation', 'Mitigating'));
+    for (const event of [...resolved, ...updated]) {
+      expect(validateEventData(event.type, 1, event.data)).toEqual({ ok: true, errors: [] });
+    }
+    expect(validateEventData('HealthIssueRaised', 1, { ...raisedData, classification: 'rumour' }).ok).toBe(
+      false,
+    );
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EventEnvelope } from '@dap/contracts';
 import { MemoryEventStore, type SqlClient } from '@dap/eventsourcing';
 import type { EventConsumer } from '@dap/messaging';
-import { createTestDatabase, type TestDatabase } from '@dap/testing';
+import { sqlEngines, type TestDatabase } from '@dap/testing';
 import { healthIssuesProjection } from './health-issues.projection.js';
 import { migrateHealthTables } from './health-tables.js';
 import { partnerClientsProjection } from './partner-clients.projection.js';
@@ -16,10 +16,10 @@ async function feedTwice(db: SqlClient, consumer: EventConsumer, events: EventEn
   }
 }
 
-describe('health projections on PostgreSQL', () => {
+describe.each(sqlEngines)('health projections on %s', (_engine, open) => {
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await createTestDatabase();
+    t = await open();
     await migrateHealthTables(t.db);
   });
   afterAll(async () => t.drop());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ServiceRequestStatus } from '@dap/contracts';
+import { validateEventData, type ServiceRequestStatus } from '@dap/contracts';
 import { DomainError, fold } from '@dap/eventsourcing';
 import {
   serviceRequestDecider,
@@ -164,5 +164,25 @@ describe('service request decider', () => {
     it('refuses a status change on an unknown request', () => {
       expect(errorOf(() => given([]).when(change('closed'))).kind).toBe('not-found');
     });
+  });
+});
+
+describe('service request events', () => {
+  it('match their published JSON Schemas', () => {
+    const events = [
+      ...given([]).when(create),
+      ...given([created]).when({
+        type: 'AddServiceRequestNote',
+        requestId: 'sr-1',
+        text: 'note',
+        author: 'agent',
+      }),
+      ...given([created]).when(change('closed', 'done')),
+    ];
+    for (const event of events)
+      expect(validateEventData(event.type, 1, event.data)).toEqual({ ok: true, errors: [] });
+    expect(validateEventData('ServiceRequestCreated', 1, { ...createdData, severity: 'urgent' }).ok).toBe(
+      false,
+    );
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EventEnvelope } from '@dap/contracts';
 import { MemoryEventStore, type SqlClient } from '@dap/eventsourcing';
 import type { EventConsumer } from '@dap/messaging';
-import { createTestDatabase, type TestDatabase } from '@dap/testing';
+import { sqlEngines, type TestDatabase } from '@dap/testing';
 import { accessProjection } from './access.projection.js';
 import { readAccessFacts } from './access-facts.js';
 import { migrateServiceRequestTables } from './service-request-tables.js';
@@ -17,10 +17,10 @@ async function feedTwice(db: SqlClient, consumer: EventConsumer, events: EventEn
   }
 }
 
-describe('service-request projections on PostgreSQL', () => {
+describe.each(sqlEngines)('service-request projections on %s', (_engine, open) => {
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await createTestDatabase();
+    t = await open();
     await migrateServiceRequestTables(t.db);
   });
   afterAll(async () => t.drop());
