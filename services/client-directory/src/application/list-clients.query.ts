@@ -96,6 +96,22 @@ class Where {
   }
 }
 
+/** Without a search, the totals per partner and health come from the counts the table's trigger keeps. */
+async function countWithoutSearch(db: SqlExecutor, base: Where, params: ListClientsParams): Promise<number> {
+  if (params.tag) {
+    const [row] = await db.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM ${table('client_list')} WHERE ${base.sql}`,
+      base.values,
+    );
+    return row.total;
+  }
+  const [row] = await db.query<{ total: number }>(
+    `SELECT coalesce(sum(n), 0)::int AS total FROM ${table('client_list_counts')} WHERE partner_id = $1 ${params.health ? 'AND health_rank = $2' : ''}`,
+    params.health ? [params.partnerId, HEALTH_RANK[params.health]] : [params.partnerId],
+  );
+  return row.total;
+}
+
 /**
  * The client management list of one partner: only active delegations; search on a case-insensitive
  * substring of name or primary domain (trigram indexes), exact domain matches first; filters on health
@@ -123,51 +139,62 @@ export async function listClients(db: SqlExecutor, params: ListClientsParams): P
     base.add(`health_rank = ${base.param(HEALTH_RANK[params.health])}`);
   }
   if (params.tag) base.add(`tags @> ARRAY[${base.param(params.tag)}]::text[]`);
-  let exactParam = '';
   if (search) {
     const p = base.param(likePattern(search));
     base.add(`(sort_name LIKE ${p} OR sort_domain LIKE ${p})`);
-    exactParam = base.param(search);
   }
 
   const dir = order === 'asc' ? 'ASC' : 'DESC';
   const cmp = order === 'asc' ? '>' : '<';
   const orderBy = [...keys.map(([c]) => `${c} ${dir}`), `client_id ${dir}`].join(', ');
   const keySelect = keys.map(([c], i) => `${c}::text AS k${i}`).join(', ');
+  const listed = [
+    'client_id',
+    'name',
+    'primary_domain',
+    'delegation_id',
+    'delegation_status',
+    'granted_roles',
+    'granted_at',
+    'expires_at',
+  ];
+  listed.push('health_rank', 'active_incidents', 'active_advisories', 'open_service_requests', 'tags');
+  const columns = `${listed.join(', ')}, ${keySelect}`;
+  const sortOnly = keys.map(([c]) => c).filter((c) => !listed.includes(c));
   const after = (w: Where, c: ClientListCursor) =>
-    w.add(
-      `(${[...keys.map(([col]) => col), 'client_id'].join(', ')}) ${cmp} (${[...keys.map(([, type], i) => `${w.param(c.keys[i])}::${type}`), w.param(c.clientId)].join(', ')})`,
-    );
+    `(${[...keys.map(([col]) => col), 'client_id'].join(', ')}) ${cmp} (${[...keys.map(([, type], i) => `${w.param(c.keys[i])}::${type}`), w.param(c.clientId)].join(', ')})`;
 
-  const select = (w: Where, exact: boolean, n: number) =>
-    db.query<Row>(
-      `SELECT client_id, name, primary_domain, delegation_id, delegation_status, granted_roles, granted_at, expires_at, health_rank,
-              active_incidents, active_advisories, open_service_requests, tags, ${exact} AS exact, ${keySelect}
-         FROM ${table('client_list')} WHERE ${w.sql} ORDER BY ${orderBy} LIMIT ${n}`,
+  let rows: Row[];
+  let total = -1;
+  if (!search) {
+    // An index walk on (partner_id, sort keys, client_id) that stops after one page.
+    const w = base.clone();
+    if (cursor) w.add(after(w, cursor));
+    rows = await db.query<Row>(
+      `SELECT ${columns}, false AS exact FROM ${table('client_list')} WHERE ${w.sql} ORDER BY ${orderBy} LIMIT ${limit + 1}`,
       w.values,
     );
-
-  // With a search, the rows whose domain is exactly the search term come first (a group of their own).
-  const rows: Row[] = [];
-  if (search && (!cursor || cursor.exact)) {
-    const w = base.clone().add(`sort_domain = ${exactParam}`);
-    if (cursor) after(w, cursor);
-    rows.push(...(await select(w, true, limit + 1)));
-  }
-  if (rows.length <= limit) {
+    if (params.withTotal !== false) total = await countWithoutSearch(db, base, params);
+  } else {
+    // The matches come from the trigram indexes once; the total and the page are both taken from
+    // them. Rows whose domain is exactly the search term form a group of their own that comes first.
     const w = base.clone();
-    if (search) w.add(`sort_domain <> ${exactParam}`);
-    if (cursor && !(search && cursor.exact)) after(w, cursor);
-    rows.push(...(await select(w, false, limit + 1 - rows.length)));
-  }
-
-  let total = -1;
-  if (params.withTotal !== false) {
-    const [row] = await db.query<{ total: number }>(
-      `SELECT count(*)::int AS total FROM ${table('client_list')} WHERE ${base.sql}`,
-      search ? base.values.slice(0, -1) : base.values, // the exact-match term is not used here
+    const exact = w.param(search);
+    const position = cursor
+      ? cursor.exact
+        ? `(exact AND ${after(w, cursor)}) OR NOT exact`
+        : `NOT exact AND ${after(w, cursor)}`
+      : 'true';
+    const [first, ...more] = await db.query<Row & { total: number }>(
+      `WITH m AS MATERIALIZED (
+         SELECT ${[columns, `sort_domain = ${exact} AS exact`, ...sortOnly].join(', ')}
+           FROM ${table('client_list')} WHERE ${w.sql})
+       SELECT p.*, c.total FROM (SELECT count(*)::int AS total FROM m) c
+         LEFT JOIN LATERAL (SELECT * FROM m WHERE ${position} ORDER BY exact DESC, ${orderBy} LIMIT ${limit + 1}) p ON true`,
+      w.values,
     );
-    total = row.total;
+    total = first.total;
+    rows = first.client_id === null ? [] : [first, ...more];
   }
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];

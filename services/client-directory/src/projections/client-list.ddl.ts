@@ -60,6 +60,30 @@ export const clientListDdl = `
   CREATE INDEX IF NOT EXISTS client_list_client ON ${table('client_list')} (client_id);
   CREATE INDEX IF NOT EXISTS client_list_delegation ON ${table('client_list')} (delegation_id);
 
+  -- Rows per (partner, health) with an active delegation, kept by a trigger: the unfiltered total.
+  CREATE TABLE IF NOT EXISTS ${table('client_list_counts')} (
+    partner_id text NOT NULL,
+    health_rank smallint NOT NULL,
+    n integer NOT NULL,
+    PRIMARY KEY (partner_id, health_rank)
+  );
+  CREATE OR REPLACE FUNCTION ${table('count_client_list')}() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.delegation_status = NEW.delegation_status AND OLD.health_rank = NEW.health_rank THEN
+      RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.delegation_status = 'active' THEN
+      UPDATE ${table('client_list_counts')} SET n = n - 1 WHERE partner_id = OLD.partner_id AND health_rank = OLD.health_rank;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.delegation_status = 'active' THEN
+      INSERT INTO ${table('client_list_counts')} AS c (partner_id, health_rank, n) VALUES (NEW.partner_id, NEW.health_rank, 1)
+        ON CONFLICT (partner_id, health_rank) DO UPDATE SET n = c.n + 1;
+    END IF;
+    RETURN NULL;
+  END $$;
+  CREATE OR REPLACE TRIGGER client_list_counting AFTER INSERT OR UPDATE OR DELETE ON ${table('client_list')}
+    FOR EACH ROW EXECUTE FUNCTION ${table('count_client_list')}();
+
   CREATE TABLE IF NOT EXISTS ${table('client_profiles')} (
     partner_id text NOT NULL,
     client_id text NOT NULL,
@@ -126,8 +150,10 @@ export const clientListDdl = `
 /** Tables the client-list projection owns, cleared by a rebuild. */
 export const CLIENT_LIST_TABLES = [
   'client_list',
+  'client_list_counts',
   'client_profiles',
   'client_subscriptions',
   'health_issues',
   'service_requests',
+  'partner_user_roles',
 ];

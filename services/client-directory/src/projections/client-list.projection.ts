@@ -249,6 +249,12 @@ export class ClientListProjection implements EventConsumer {
   readonly types = Object.keys(handlers);
 
   async handle(event: EventEnvelope, tx: SqlExecutor): Promise<void> {
-    await handlers[event.type]?.(event, tx);
+    const handler = handlers[event.type];
+    if (!handler) return;
+    // Each source runs in its own transaction, and a row's counts are recomputed from other tables:
+    // two sources touching one client at once would each miss the other's uncommitted rows. One lock
+    // per projection (held to commit) puts its transactions one after another; one lock cannot deadlock.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [this.name]);
+    await handler(event, tx);
   }
 }

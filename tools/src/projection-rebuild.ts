@@ -1,0 +1,59 @@
+import type { EventStore, SqlClient } from '@dap/eventsourcing';
+import { ident } from '@dap/eventsourcing';
+import { IdempotentConsumer, type EventConsumer } from '@dap/messaging';
+
+/** What it takes to rebuild one read model: its consumer, the schema it lives in, its tables and DDL. */
+export interface RebuildableProjection {
+  consumer: EventConsumer;
+  /** The consuming service's schema (its checkpoints live there too). */
+  schema: string;
+  /** Tables the projection owns, dropped before the replay. */
+  tables: string[];
+  /** Idempotent DDL that creates them again. */
+  ddl: string;
+}
+
+export interface RebuildReport {
+  consumer: string;
+  events: number;
+  positions: Record<string, number>;
+  ms: number;
+}
+
+/**
+ * Drops a projection's tables and its checkpoints in one transaction, creates the tables again, then
+ * replays every source store from the start through the same idempotent-consumer path the live
+ * process uses. Stop the processes that run this consumer first: a live loop would move the
+ * checkpoint under the replay.
+ */
+export async function rebuildProjection(
+  db: SqlClient,
+  storeOf: (source: string) => EventStore,
+  projection: RebuildableProjection,
+  options: { batchSize?: number; onProgress?: (source: string, position: number) => void } = {},
+): Promise<RebuildReport> {
+  const started = performance.now();
+  const { consumer, schema, tables, ddl } = projection;
+  const inbox = await new IdempotentConsumer(db, schema).migrate();
+  await db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('dap:migrate'))`);
+    await inbox.reset(tx, consumer.name);
+    for (const t of tables) await tx.exec(`DROP TABLE IF EXISTS ${ident(schema)}.${ident(t)} CASCADE`);
+    await tx.exec(ddl);
+  });
+  let events = 0;
+  const positions: Record<string, number> = {};
+  for (const source of consumer.sources) {
+    const store = storeOf(source);
+    let position = 0;
+    for (;;) {
+      const batch = await store.readAll(position, options.batchSize ?? 1000);
+      if (batch.length === 0) break;
+      position = await inbox.applyOrdered(consumer, source, batch);
+      events += batch.length;
+      options.onProgress?.(source, position);
+    }
+    positions[source] = position;
+  }
+  return { consumer: consumer.name, events, positions, ms: Math.round(performance.now() - started) };
+}
