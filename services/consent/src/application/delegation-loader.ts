@@ -11,6 +11,8 @@ export interface LoadedDelegation {
   delegationId: string;
   state: DelegationState;
   version: number;
+  /** Global position of the stream's last event (0 when it does not exist). */
+  lastPosition: number;
 }
 
 export async function loadDelegation(store: EventStore, delegationId: string): Promise<LoadedDelegation> {
@@ -19,6 +21,7 @@ export async function loadDelegation(store: EventStore, delegationId: string): P
     delegationId,
     state: fold(delegationDecider, events as unknown as DelegationEvent[]),
     version: events.length ? events[events.length - 1].streamVersion : 0,
+    lastPosition: events.length ? events[events.length - 1].globalPosition : 0,
   };
 }
 

@@ -2,6 +2,7 @@ import { handleCommand, notFound, type EventStore, type SqlExecutor } from '@dap
 import { delegationDecider } from '../domain/delegation.decider.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { loadDelegation } from './delegation-loader.js';
+import { lastPositionOf } from './last-position.js';
 import { delegationStream } from './delegation-streams.js';
 import { viewOfState, type DelegationView } from './delegation-view.js';
 import { actorOf, isPartnerCaller, type Caller, type Clock } from './ports.js';
@@ -56,7 +57,8 @@ export class Delegations {
     );
     return {
       delegation: viewOfState(result.state, result.streamVersion),
-      globalPosition: result.globalPosition,
+      globalPosition:
+        result.globalPosition ?? (await lastPositionOf(this.store, delegationStream(delegationId))),
     };
   }
 

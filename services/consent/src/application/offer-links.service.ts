@@ -73,7 +73,7 @@ export class OfferLinks {
         return {
           delegation: viewOfState(current.state, current.version),
           created: false,
-          globalPosition: null,
+          globalPosition: current.lastPosition,
         };
       }
       try {

@@ -3,6 +3,7 @@ import { fold, handleCommand, type EventStore, type SqlExecutor } from '@dap/eve
 import { partnerUserRoleDecider, type PartnerUserRoleEvent } from '../domain/partner-user-role.decider.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { partnerUserStream } from './delegation-streams.js';
+import { lastPositionOf } from './last-position.js';
 import { actorOf, type Caller, type Clock } from './ports.js';
 
 /** Delegated roles of a partner's own users (the partner is the caller's `tid`). */
@@ -30,7 +31,8 @@ export class PartnerUsers {
       user: { userId, role: result.state.role ?? 'none' },
       changed: result.newEvents.length > 0,
       streamVersion: result.streamVersion,
-      globalPosition: result.globalPosition,
+      globalPosition:
+        result.globalPosition ?? (await lastPositionOf(this.store, partnerUserStream(caller.tid, userId))),
     };
   }
 

@@ -28,13 +28,17 @@ export async function openConfiguredDatabase(env: NodeJS.ProcessEnv = process.en
   return PgliteSqlClient.open(join(env.DATA_DIR ?? './data', 'db'));
 }
 
+export interface AuditToolIo {
+  out?: Writable;
+  err?: Writable;
+  env?: NodeJS.ProcessEnv;
+  /** An open database to use instead of the configured one (tests); left open. */
+  db?: SqlClient;
+}
+
 /** Runs the tool; returns the exit code. */
-export async function main(
-  argv: string[],
-  out: Writable = process.stdout,
-  err: Writable = process.stderr,
-  env = process.env,
-): Promise<number> {
+export async function main(argv: string[], io: AuditToolIo = {}): Promise<number> {
+  const { out = process.stdout, err = process.stderr, env = process.env } = io;
   let parsed;
   try {
     parsed = parseArgs({
@@ -70,7 +74,7 @@ export async function main(
       return 64;
     }
   }
-  const db = await openConfiguredDatabase(env);
+  const db = io.db ?? (await openConfiguredDatabase(env));
   try {
     const store = new SqlEventStore(db, 'consent');
     if (command === 'verify') {
@@ -92,7 +96,7 @@ export async function main(
     }
     return 0;
   } finally {
-    await db.close();
+    if (!io.db) await db.close();
   }
 }
 
