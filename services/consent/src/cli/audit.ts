@@ -106,7 +106,10 @@ if (invokedDirectly) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error) => {
-      console.error(`audit: ${(error as Error).message}`);
+      const missing = (error as { code?: string }).code === '42P01';
+      console.error(
+        `audit: ${missing ? 'no consent audit trail in the configured store (has the consent service run against it?)' : (error as Error).message}`,
+      );
       process.exit(1);
     },
   );

@@ -8,6 +8,8 @@ import { Delegations } from '../application/delegations.service.js';
 import { PartnerUsers } from '../application/partner-users.service.js';
 import { AcceptanceRateLimiter } from '../application/rate-limiter.js';
 import { AuditTrail } from '../audit/audit-trail.js';
+import { main as auditTool } from '../cli/audit.js';
+import { Writable } from 'node:stream';
 import { auditChainProjection } from './audit-chain.projection.js';
 import { migrateConsentTables } from './consent-tables.js';
 import { delegationListProjection } from './delegation-list.projection.js';
@@ -35,7 +37,8 @@ describe('consent read tables on PostgreSQL', () => {
   let db: SqlClient;
   let offers: EventStore;
   let consent: EventStore;
-  let clock = { now: () => new Date('2026-11-21T10:00:00.000Z') };
+  let current = new Date('2026-11-21T10:00:00.000Z');
+  const clock = { now: () => current };
 
   /** Everything both stores hold, in each store's order. */
   const allEvents = async () => [
@@ -96,7 +99,7 @@ describe('consent read tables on PostgreSQL', () => {
     await links.accept('o1', 'code-1', { ...description, name: 'Beta' }, clientB);
     await users.setRole('alice@p1.example', 'full', partner);
     await users.setRole('bob@p1.example', 'limited', partner);
-    clock = { now: () => new Date('2026-11-22T10:00:00.000Z') };
+    current = new Date('2026-11-22T10:00:00.000Z');
     await users.setRole('bob@p1.example', 'full', partner);
     await delegations.revoke(a.delegation.delegationId, clientA, { reason: 'test' });
     await truncate();
@@ -133,6 +136,46 @@ describe('consent read tables on PostgreSQL', () => {
     ]);
   });
 
+  it('replays the trail with the command-line tool against DATABASE_URL, filtered, as NDJSON and CSV', async () => {
+    const capture = () =>
+      Object.assign(
+        new Writable({
+          write(chunk, _e, done) {
+            (this as any).text += chunk.toString();
+            done();
+          },
+        }),
+        { text: '' },
+      );
+    const env = { DATABASE_URL: tdb.url };
+    await feed(await allEvents(), 1);
+    const all = capture();
+    expect(await auditTool(['replay'], { out: all, env })).toBe(0);
+    const lines = all.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const api = await new AuditTrail(consent, db).accessEvents({ partnerId: null }, { limit: 200 });
+    expect(lines).toEqual(api.items);
+    const forA = capture();
+    expect(await auditTool(['replay', '--client', 'tenant-a', '--format', 'csv'], { out: forA, env })).toBe(
+      0,
+    );
+    const rows = forA.text.trim().split('\n');
+    expect(rows[0]).toBe('position,id,type,time,subject,partnerId,clientId,userId,actor,hash,data');
+    expect(rows.slice(1).map((r) => r.split(',')[2])).toEqual(['DelegationGranted', 'DelegationRevoked']);
+    const later = capture();
+    expect(await auditTool(['replay', '--from', '2026-11-22T00:00:00Z'], { out: later, env })).toBe(0);
+    expect(
+      later.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).type),
+    ).toEqual(['RoleAssigned', 'DelegationRevoked']);
+    const err = capture();
+    expect(await auditTool(['replay', '--from', 'yesterday'], { err, env })).toBe(64);
+  });
+
   it('verifies the chain, and names the first record edited or deleted in the store', async () => {
     const trail = new AuditTrail(consent, db);
     const clean = await trail.verify();
@@ -146,6 +189,17 @@ describe('consent read tables on PostgreSQL', () => {
       [victim.global_position],
     );
     expect(await trail.verify()).toMatchObject({ ok: false, firstBrokenPosition: victim.global_position });
+    const out = Object.assign(
+      new Writable({
+        write(chunk, _e, done) {
+          (this as any).text += chunk.toString();
+          done();
+        },
+      }),
+      { text: '' },
+    );
+    expect(await auditTool(['verify'], { out, env: { DATABASE_URL: tdb.url } })).toBe(2);
+    expect(JSON.parse(out.text)).toMatchObject({ ok: false, firstBrokenPosition: victim.global_position });
     const [last] = await db.query<{ p: number }>(`SELECT max(global_position) AS p FROM consent.events`);
     await db.query(
       `UPDATE consent.events SET data = jsonb_set(data, '{role}', '"full"') WHERE global_position = $1`,
