@@ -30,6 +30,8 @@ describe('consent over HTTP: the whole delegated-administration story', () => {
   const as = (who: string) => ({ token: tokens[who] });
 
   beforeAll(async () => {
+    // PostgreSQL rather than the PGlite default for now: on PGlite the offer service's mailer reads its
+    // store inside the consumer transaction and blocks the single connection (reported to the lead).
     t = await startTestApp([OfferModule, ConsentModule], { clock, engine: 'postgres' });
     tokens.partnerAdmin = await t.token('admin@partner-a.example', 'partner-a', ['partner.admin']);
     tokens.userA = await t.token('alice@partner-a.example', 'partner-a', ['partner.agent']);

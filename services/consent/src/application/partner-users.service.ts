@@ -1,10 +1,13 @@
 import type { DelegatedRole } from '@dap/contracts';
-import { fold, handleCommand, type EventStore, type SqlExecutor } from '@dap/eventsourcing';
+import { fold, handleCommand, invalid, type EventStore, type SqlExecutor } from '@dap/eventsourcing';
 import { partnerUserRoleDecider, type PartnerUserRoleEvent } from '../domain/partner-user-role.decider.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { partnerUserStream } from './delegation-streams.js';
 import { lastPositionOf } from './last-position.js';
 import { actorOf, type Caller, type Clock } from './ports.js';
+
+/** A user id (a UPN, usually): printable, no spaces, at most 320 characters. */
+const USER_ID = /^[^\s\x00-\x1f\x7f]{1,320}$/;
 
 /** Delegated roles of a partner's own users (the partner is the caller's `tid`). */
 export class PartnerUsers {
@@ -15,6 +18,7 @@ export class PartnerUsers {
   ) {}
 
   async setRole(userId: string, role: DelegatedRole | 'none', caller: Caller, expectedVersion?: number) {
+    if (!USER_ID.test(userId)) throw invalid('userId must be 1..320 printable characters', 'userId');
     const result = await handleCommand(
       this.store,
       partnerUserRoleDecider,
