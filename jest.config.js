@@ -21,7 +21,8 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@dap/(contracts|eventsourcing|messaging|platform|testing)$': '<rootDir>/libs/$1/src/index.ts',
-    '^@dap/(offer|consent|client-directory|health|service-request|standalone)$': '<rootDir>/services/$1/src/index.ts',
+    '^@dap/(offer|consent|client-directory|health|service-request|standalone)$':
+      '<rootDir>/services/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
@@ -29,9 +30,14 @@ const common = {
 };
 export default {
   maxWorkers: 2,
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,tools}/**/*.spec.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{libs,services,tools}/**/*.int-spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{libs,services,tools}/**/*.int-spec.ts'],
+    },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{libs,services,tools}/**/*.e2e-spec.ts'] },
   ],
 };

@@ -18,7 +18,7 @@ export interface CommandResult<S> {
   state: S;
   newEvents: EventEnvelope[];
   streamVersion: number;
-  /** Position of the last event appended by this command, or null when nothing changed. */
+  /** Position of the stream's last event after the command (its existing one when nothing changed; null for no stream). */
   globalPosition: number | null;
 }
 
@@ -35,15 +35,28 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   for (let attempt = 1; ; attempt++) {
     const history = await store.readStream(streamId);
     const version = history.length === 0 ? 0 : history[history.length - 1].streamVersion;
-    if (options.mustExist && version === 0) throw new DomainError('not-found', `${options.mustExist} not found`);
+    if (options.mustExist && version === 0)
+      throw new DomainError('not-found', `${options.mustExist} not found`);
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
-      throw new DomainError('precondition-failed', `${streamId} is at version ${version}, If-Match said ${options.expectedVersion}`);
+      throw new DomainError(
+        'precondition-failed',
+        `${streamId} is at version ${version}, If-Match said ${options.expectedVersion}`,
+      );
     }
     const state = fold(decider, history as unknown as E[]);
     const events = decider.decide(command, state, options.now);
-    if (events.length === 0) return { state, newEvents: [], streamVersion: version, globalPosition: null };
+    if (events.length === 0)
+      return {
+        state,
+        newEvents: [],
+        streamVersion: version,
+        globalPosition: history.at(-1)?.globalPosition ?? null,
+      };
     try {
-      const result = await store.appendToStream(streamId, events, version, { time: options.now, ...options.metadata });
+      const result = await store.appendToStream(streamId, events, version, {
+        time: options.now,
+        ...options.metadata,
+      });
       return {
         state: events.reduce(decider.evolve, state),
         newEvents: result.events,
@@ -51,7 +64,8 @@ export async function handleCommand<C, E extends DomainEvent, S>(
         globalPosition: result.globalPosition,
       };
     } catch (error) {
-      const retry = error instanceof ConcurrencyError && options.retryOnConflict && options.expectedVersion === undefined;
+      const retry =
+        error instanceof ConcurrencyError && options.retryOnConflict && options.expectedVersion === undefined;
       if (!retry || attempt >= MAX_ATTEMPTS) throw error;
     }
   }

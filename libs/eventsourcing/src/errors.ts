@@ -26,9 +26,11 @@ export class DomainError extends Error {
 }
 
 export const invalid = (message: string, field?: string) => new DomainError('invalid', message, { field });
-export const forbidden = (message: string, reason?: string) => new DomainError('forbidden', message, { reason });
+export const forbidden = (message: string, reason?: string) =>
+  new DomainError('forbidden', message, { reason });
 export const notFound = (what: string) => new DomainError('not-found', `${what} not found`);
-export const conflict = (message: string, reason?: string) => new DomainError('conflict', message, { reason });
+export const conflict = (message: string, reason?: string) =>
+  new DomainError('conflict', message, { reason });
 export const gone = (message: string, reason?: string) => new DomainError('gone', message, { reason });
 
 /** A concurrent writer appended to the stream first. */

@@ -51,7 +51,12 @@ export interface ReadStreamOptions {
 export interface EventStore {
   readonly name: string;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]>;
-  appendToStream(streamId: string, events: NewEvent[], expectedVersion: ExpectedVersion, metadata: AppendMetadata): Promise<AppendResult>;
+  appendToStream(
+    streamId: string,
+    events: NewEvent[],
+    expectedVersion: ExpectedVersion,
+    metadata: AppendMetadata,
+  ): Promise<AppendResult>;
   /** Appends to several streams atomically (all or none), in the order given. */
   appendToStreams(appends: StreamAppend[], metadata: AppendMetadata): Promise<AppendResult>;
   /** Events of the whole store strictly after `after`, in global order. */

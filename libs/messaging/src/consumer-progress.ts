@@ -32,14 +32,21 @@ export class ConsumerProgress {
   }
 
   snapshot(): { consumer: string; source: string; position: number }[] {
-    return [...this.positions].flatMap(([consumer, map]) => [...map].map(([source, position]) => ({ consumer, source, position })));
+    return [...this.positions].flatMap(([consumer, map]) =>
+      [...map].map(([source, position]) => ({ consumer, source, position })),
+    );
   }
 
   /**
    * Resolves true once every named consumer that follows `source` has processed `position`, or false
    * when `timeoutMs` passes first.
    */
-  async waitFor(consumers: readonly string[], source: string, position: number, timeoutMs: number): Promise<boolean> {
+  async waitFor(
+    consumers: readonly string[],
+    source: string,
+    position: number,
+    timeoutMs: number,
+  ): Promise<boolean> {
     const relevant = consumers.filter((c) => this.follows(c, source));
     const done = () => relevant.every((c) => this.position(c, source) >= position);
     if (done()) return true;

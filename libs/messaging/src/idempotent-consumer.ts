@@ -79,14 +79,27 @@ export class IdempotentConsumer {
   }
 
   /** Records an event the consumer could not handle and moves past it (ordered sources). */
-  async deadLetter(consumer: EventConsumer, source: string, event: EventEnvelope, error: unknown): Promise<void> {
+  async deadLetter(
+    consumer: EventConsumer,
+    source: string,
+    event: EventEnvelope,
+    error: unknown,
+  ): Promise<void> {
     await this.db.transaction(async (tx) => {
       const position = await this.lockCheckpoint(tx, consumer.name, source);
       if (event.globalPosition <= position) return;
       await tx.query(
         `INSERT INTO ${ident(this.schema)}.dead_letters (consumer, event_id, source, global_position, type, error, event)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-        [consumer.name, event.id, source, event.globalPosition, event.type, String((error as Error)?.stack ?? error), JSON.stringify(event)],
+        [
+          consumer.name,
+          event.id,
+          source,
+          event.globalPosition,
+          event.type,
+          String((error as Error)?.stack ?? error),
+          JSON.stringify(event),
+        ],
       );
       await this.saveCheckpoint(tx, consumer.name, source, event.globalPosition);
     });
@@ -114,7 +127,12 @@ export class IdempotentConsumer {
     return Number(row.position);
   }
 
-  private async saveCheckpoint(tx: SqlExecutor, consumer: string, source: string, position: number): Promise<void> {
+  private async saveCheckpoint(
+    tx: SqlExecutor,
+    consumer: string,
+    source: string,
+    position: number,
+  ): Promise<void> {
     await tx.query(
       `UPDATE ${ident(this.schema)}.checkpoints SET position = $3, updated_at = now() WHERE consumer = $1 AND source = $2`,
       [consumer, source, position],

@@ -23,7 +23,9 @@ export function eventStoreContract(label: string, factory: StoreFactory): void {
     const stream = () => `offer-${randomUUID()}`;
 
     beforeAll(async () => {
-      sut = await factory('contract', { Upcast: { 1: (d: { n: number }) => ({ n: d.n, doubled: d.n * 2 }) } });
+      sut = await factory('contract', {
+        Upcast: { 1: (d: { n: number }) => ({ n: d.n, doubled: d.n * 2 }) },
+      });
       store = sut.store;
     });
     afterAll(async () => sut.close());
@@ -31,14 +33,24 @@ export function eventStoreContract(label: string, factory: StoreFactory): void {
     it('appends to a new stream and reads the envelope back', async () => {
       const id = stream();
       const time = new Date('2026-01-02T03:04:05.678Z');
-      const result = await store.appendToStream(id, [ev('A', { x: 1 }), ev('B', { y: 'z' })], 0, { ...meta, time });
+      const result = await store.appendToStream(id, [ev('A', { x: 1 }), ev('B', { y: 'z' })], 0, {
+        ...meta,
+        time,
+      });
       expect(result.streamVersion).toBe(2);
       expect(result.events.map((e) => e.streamVersion)).toEqual([1, 2]);
       const read = await store.readStream(id);
       expect(read).toEqual(result.events);
       expect(read[0]).toMatchObject({
-        type: 'A', schemaVersion: 1, source: 'contract', subject: id, partnerId: 'partner-1',
-        time: time.toISOString(), actor, correlationId: 'corr-1', data: { x: 1 },
+        type: 'A',
+        schemaVersion: 1,
+        source: 'contract',
+        subject: id,
+        partnerId: 'partner-1',
+        time: time.toISOString(),
+        actor,
+        correlationId: 'corr-1',
+        data: { x: 1 },
       });
       expect(read[1].globalPosition).toBeGreaterThan(read[0].globalPosition);
       expect(result.globalPosition).toBe(read[1].globalPosition);
@@ -57,28 +69,55 @@ export function eventStoreContract(label: string, factory: StoreFactory): void {
     it('lets exactly one of two concurrent writers at the same version win', async () => {
       const id = stream();
       await store.appendToStream(id, [ev('A')], 0, meta);
-      const outcomes = await Promise.allSettled([1, 2, 3, 4].map((n) => store.appendToStream(id, [ev(`W${n}`)], 1, meta)));
+      const outcomes = await Promise.allSettled(
+        [1, 2, 3, 4].map((n) => store.appendToStream(id, [ev(`W${n}`)], 1, meta)),
+      );
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-      for (const o of outcomes.filter((o) => o.status === 'rejected')) expect((o as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+      for (const o of outcomes.filter((o) => o.status === 'rejected'))
+        expect((o as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
       expect(await store.readStream(id)).toHaveLength(2);
     });
 
     it('reads forward from a version and backward with a count', async () => {
       const id = stream();
-      await store.appendToStream(id, ['A', 'B', 'C', 'D'].map((t) => ev(t)), 0, meta);
+      await store.appendToStream(
+        id,
+        ['A', 'B', 'C', 'D'].map((t) => ev(t)),
+        0,
+        meta,
+      );
       expect((await store.readStream(id, { fromVersion: 3 })).map((e) => e.type)).toEqual(['C', 'D']);
-      expect((await store.readStream(id, { direction: 'backward', maxCount: 2 })).map((e) => e.type)).toEqual(['D', 'C']);
-      expect((await store.readStream(id, { direction: 'backward', fromVersion: 2 })).map((e) => e.type)).toEqual(['B', 'A']);
+      expect((await store.readStream(id, { direction: 'backward', maxCount: 2 })).map((e) => e.type)).toEqual(
+        ['D', 'C'],
+      );
+      expect(
+        (await store.readStream(id, { direction: 'backward', fromVersion: 2 })).map((e) => e.type),
+      ).toEqual(['B', 'A']);
       expect(await store.readStream(stream())).toEqual([]);
     });
 
     it('appends to several streams atomically', async () => {
       const [a, b] = [stream(), stream()];
       await store.appendToStream(b, [ev('B0')], 0, meta);
-      const ok = await store.appendToStreams([{ streamId: a, events: [ev('A1')], expectedVersion: 0 }, { streamId: b, events: [ev('B1')], expectedVersion: 1 }], meta);
-      expect(ok.events.map((e) => [e.subject, e.streamVersion])).toEqual([[a, 1], [b, 2]]);
+      const ok = await store.appendToStreams(
+        [
+          { streamId: a, events: [ev('A1')], expectedVersion: 0 },
+          { streamId: b, events: [ev('B1')], expectedVersion: 1 },
+        ],
+        meta,
+      );
+      expect(ok.events.map((e) => [e.subject, e.streamVersion])).toEqual([
+        [a, 1],
+        [b, 2],
+      ]);
       await expect(
-        store.appendToStreams([{ streamId: a, events: [ev('A2')], expectedVersion: 1 }, { streamId: b, events: [ev('B2')], expectedVersion: 1 }], meta),
+        store.appendToStreams(
+          [
+            { streamId: a, events: [ev('A2')], expectedVersion: 1 },
+            { streamId: b, events: [ev('B2')], expectedVersion: 1 },
+          ],
+          meta,
+        ),
       ).rejects.toBeInstanceOf(ConcurrencyError);
       expect(await store.readStream(a)).toHaveLength(1);
     });

@@ -22,6 +22,8 @@ export interface OfferSent {
   offerId: string;
   recipients: string[];
   sentBy: string;
+  /** Which link the mail carries (1 = the first, +1 per rotation); the code itself is never here. */
+  linkVersion?: number;
   message?: string;
 }
 export interface OfferLinkRotated {

@@ -22,6 +22,7 @@ export const offerSchemas = {
       offerId: nonEmpty,
       recipients: { type: 'array', items: email, minItems: 1, maxItems: 50 },
       sentBy: nonEmpty,
+      linkVersion: { type: 'integer', minimum: 1 },
       message: { type: 'string' },
     }),
   },

@@ -1,7 +1,15 @@
 import type { EventEnvelope } from '@dap/contracts';
 import { AppendSignal } from '../append-signal.js';
 import { checkExpectedVersion, envelopeOf } from '../envelope-builder.js';
-import type { AppendMetadata, AppendResult, EventStore, ExpectedVersion, NewEvent, ReadStreamOptions, StreamAppend } from '../event-store.js';
+import type {
+  AppendMetadata,
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  ReadStreamOptions,
+  StreamAppend,
+} from '../event-store.js';
 import { upcast, type Upcasters } from '../upcasting.js';
 import { sliceStream } from '../stream-slice.js';
 
@@ -20,19 +28,32 @@ export class MemoryEventStore implements EventStore {
     return sliceStream(this.streams.get(streamId) ?? [], options).map((e) => this.upcasted(e));
   }
 
-  appendToStream(streamId: string, events: NewEvent[], expectedVersion: ExpectedVersion, metadata: AppendMetadata) {
+  appendToStream(
+    streamId: string,
+    events: NewEvent[],
+    expectedVersion: ExpectedVersion,
+    metadata: AppendMetadata,
+  ) {
     return this.appendToStreams([{ streamId, events, expectedVersion }], metadata);
   }
 
   async appendToStreams(appends: StreamAppend[], metadata: AppendMetadata): Promise<AppendResult> {
-    for (const a of appends) checkExpectedVersion(a.streamId, a.expectedVersion, this.streams.get(a.streamId)?.length ?? 0);
+    for (const a of appends)
+      checkExpectedVersion(a.streamId, a.expectedVersion, this.streams.get(a.streamId)?.length ?? 0);
     const appended: EventEnvelope[] = [];
     let streamVersion = 0;
     for (const a of appends) {
       const stream = this.streams.get(a.streamId) ?? [];
       this.streams.set(a.streamId, stream);
       for (const event of a.events) {
-        const envelope = envelopeOf(this.name, a.streamId, stream.length + 1, event, metadata, this.log.length + 1);
+        const envelope = envelopeOf(
+          this.name,
+          a.streamId,
+          stream.length + 1,
+          event,
+          metadata,
+          this.log.length + 1,
+        );
         stream.push(envelope);
         this.log.push(envelope);
         appended.push(envelope);

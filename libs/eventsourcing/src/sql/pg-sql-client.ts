@@ -26,7 +26,8 @@ export class PgSqlClient implements SqlClient {
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     const tx: SqlExecutor = {
-      query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params as unknown[])).rows as R[],
+      query: async <R>(text: string, params?: unknown[]) =>
+        (await client.query(text, params as unknown[])).rows as R[],
       exec: async (sql: string) => void (await client.query(sql)),
     };
     try {

@@ -3,7 +3,15 @@ import type { EventEnvelope } from '@dap/contracts';
 import { appendSignalFor } from '../append-signal.js';
 import { checkExpectedVersion, envelopeOf } from '../envelope-builder.js';
 import { ConcurrencyError } from '../errors.js';
-import type { AppendMetadata, AppendResult, EventStore, ExpectedVersion, NewEvent, ReadStreamOptions, StreamAppend } from '../event-store.js';
+import type {
+  AppendMetadata,
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  ReadStreamOptions,
+  StreamAppend,
+} from '../event-store.js';
 import { upcast, type Upcasters } from '../upcasting.js';
 import { ident, migrate, type SqlClient } from './sql-client.js';
 
@@ -67,7 +75,10 @@ export class SqlEventStore implements EventStore {
     return this;
   }
 
-  async readStream(streamId: string, { direction = 'forward', fromVersion, maxCount }: ReadStreamOptions = {}) {
+  async readStream(
+    streamId: string,
+    { direction = 'forward', fromVersion, maxCount }: ReadStreamOptions = {},
+  ) {
     const forward = direction === 'forward';
     const rows = await this.db.query<EventRow>(
       `SELECT ${COLUMNS} FROM ${this.table}
@@ -78,7 +89,12 @@ export class SqlEventStore implements EventStore {
     return rows.map((row) => this.toEnvelope(row));
   }
 
-  appendToStream(streamId: string, events: NewEvent[], expectedVersion: ExpectedVersion, metadata: AppendMetadata) {
+  appendToStream(
+    streamId: string,
+    events: NewEvent[],
+    expectedVersion: ExpectedVersion,
+    metadata: AppendMetadata,
+  ) {
     return this.appendToStreams([{ streamId, events, expectedVersion }], metadata);
   }
 
@@ -109,7 +125,16 @@ export class SqlEventStore implements EventStore {
           checkExpectedVersion(a.streamId, a.expectedVersion, version);
           for (const e of a.events) {
             version += 1;
-            const values = [e.id ?? randomUUID(), a.streamId, version, e.type, e.schemaVersion ?? 1, metadata.partnerId ?? null, JSON.stringify(e.data), meta];
+            const values = [
+              e.id ?? randomUUID(),
+              a.streamId,
+              version,
+              e.type,
+              e.schemaVersion ?? 1,
+              metadata.partnerId ?? null,
+              JSON.stringify(e.data),
+              meta,
+            ];
             values.forEach((v, i) => rows[i].push(v));
           }
           current.set(a.streamId, version);
@@ -126,11 +151,16 @@ export class SqlEventStore implements EventStore {
         );
         inserted.sort((a, b) => Number(a.global_position) - Number(b.global_position));
         const events = inserted.map((row) => this.toEnvelope(row, false));
-        return { streamVersion, globalPosition: events.length ? events[events.length - 1].globalPosition : 0, events };
+        return {
+          streamVersion,
+          globalPosition: events.length ? events[events.length - 1].globalPosition : 0,
+          events,
+        };
       });
     } catch (error) {
       // A writer that bypassed the lock (or a unique id reused) still cannot overwrite: map to a conflict.
-      if ((error as { code?: string }).code === '23505') throw new ConcurrencyError(appends[0].streamId, -1, -1);
+      if ((error as { code?: string }).code === '23505')
+        throw new ConcurrencyError(appends[0].streamId, -1, -1);
       throw error;
     }
     this.signal.emit(result.globalPosition);
@@ -146,7 +176,9 @@ export class SqlEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
-    const [row] = await this.db.query<{ head: number | null }>(`SELECT max(global_position) AS head FROM ${this.table}`);
+    const [row] = await this.db.query<{ head: number | null }>(
+      `SELECT max(global_position) AS head FROM ${this.table}`,
+    );
     return Number(row?.head ?? 0);
   }
 
@@ -169,6 +201,8 @@ export class SqlEventStore implements EventStore {
       },
       Number(row.global_position),
     );
-    return applyUpcasters ? { ...base, ...upcast(this.upcasters, row.type, row.schema_version, row.data) } : base;
+    return applyUpcasters
+      ? { ...base, ...upcast(this.upcasters, row.type, row.schema_version, row.data) }
+      : base;
   }
 }

@@ -38,7 +38,10 @@ describe('StoreLogEventSource on PostgreSQL: concurrent appends', () => {
     const progress = new ConsumerProgress();
     const seen: number[] = [];
     // Poll hard so that the reader runs while writers are mid-transaction.
-    const source = new StoreLogEventSource(() => new SqlEventStore(t.db, 'src'), inbox, progress, { pollIntervalMs: 1, batchSize: 7 });
+    const source = new StoreLogEventSource(() => new SqlEventStore(t.db, 'src'), inbox, progress, {
+      pollIntervalMs: 1,
+      batchSize: 7,
+    });
     await source.start(countingConsumer('sink.counter', seen));
 
     const writers = 8;
@@ -47,7 +50,12 @@ describe('StoreLogEventSource on PostgreSQL: concurrent appends', () => {
       Array.from({ length: writers }, async (_, w) => {
         for (let i = 0; i < perWriter; i++) {
           // Some appends carry several events; every writer has its own stream.
-          await store.appendToStream(`s-${w}`, [{ type: 'E', data: { i } }, ...(i % 5 === 0 ? [{ type: 'F', data: {} }] : [])], 'any', meta);
+          await store.appendToStream(
+            `s-${w}`,
+            [{ type: 'E', data: { i } }, ...(i % 5 === 0 ? [{ type: 'F', data: {} }] : [])],
+            'any',
+            meta,
+          );
         }
       }),
     );
@@ -100,7 +108,8 @@ describe.each(sqlEngines)('StoreLogEventSource on %s: checkpoints and redelivery
   it('sets aside an event that keeps failing and carries on', async () => {
     const store = await new SqlEventStore(t.db, 'src2').migrate();
     const inbox = await new IdempotentConsumer(t.db, 'sink').migrate();
-    for (const poison of [false, true, false]) await store.appendToStream(`p-${poison}`, [{ type: 'E', data: { poison } }], 'any', meta);
+    for (const poison of [false, true, false])
+      await store.appendToStream(`p-${poison}`, [{ type: 'E', data: { poison } }], 'any', meta);
     await t.db.exec(`CREATE TABLE IF NOT EXISTS sink.handled (position bigint PRIMARY KEY)`);
     const consumer: EventConsumer = {
       name: 'sink.poison',
@@ -115,9 +124,13 @@ describe.each(sqlEngines)('StoreLogEventSource on %s: checkpoints and redelivery
     await source.start(consumer);
     expect(await progress.waitFor([consumer.name], 'src2', 3, 10_000)).toBe(true);
     await source.stop();
-    const handled = await t.db.query<{ position: number }>(`SELECT position FROM sink.handled ORDER BY position`);
+    const handled = await t.db.query<{ position: number }>(
+      `SELECT position FROM sink.handled ORDER BY position`,
+    );
     expect(handled.map((r) => r.position)).toEqual([1, 3]);
-    const dead = await t.db.query<{ global_position: number; error: string }>(`SELECT global_position, error FROM sink.dead_letters WHERE consumer = 'sink.poison'`);
+    const dead = await t.db.query<{ global_position: number; error: string }>(
+      `SELECT global_position, error FROM sink.dead_letters WHERE consumer = 'sink.poison'`,
+    );
     expect(dead).toHaveLength(1);
     expect(dead[0].global_position).toBe(2);
     expect(dead[0].error).toContain('cannot handle');

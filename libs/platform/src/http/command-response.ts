@@ -1,0 +1,40 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { DomainError } from '@dap/eventsourcing';
+
+/** `<store>:<position>`: the store that took a command and the global position of its last event. */
+export const positionToken = (store: string, position: number) => `${store}:${position}`;
+
+export interface CommandOutcome {
+  store: string;
+  globalPosition: number | null;
+  streamVersion?: number;
+}
+
+/**
+ * A JSON answer with a chosen status and headers. Commands answer through it so that they carry
+ * `X-Event-Position` (and `ETag` for the aggregate they changed). A command that changed nothing
+ * reports the position of the aggregate's last event, so read-your-writes still holds.
+ */
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  outcome?: CommandOutcome,
+  headers: Record<string, string> = {},
+): Response {
+  const h = new Headers({ 'content-type': 'application/json; charset=utf-8', ...headers });
+  if (outcome) {
+    if (outcome.globalPosition !== null)
+      h.set('x-event-position', positionToken(outcome.store, outcome.globalPosition));
+    if (outcome.streamVersion !== undefined) h.set('etag', `"${outcome.streamVersion}"`);
+  }
+  return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: h });
+}
+
+/** `If-Match: "3"` as the number 3; undefined when absent; 400 when malformed. */
+export const IfMatch = createParamDecorator((_: unknown, ctx: ExecutionContext): number | undefined => {
+  const raw = ctx.switchToHttp().getRequest().headers['if-match'];
+  if (raw === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(String(raw));
+  if (!match) throw new DomainError('invalid', 'If-Match must be an ETag such as "3"', { field: 'If-Match' });
+  return Number(match[1]);
+});

@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { PgliteSqlClient, PgSqlClient, type SqlClient } from '@dap/eventsourcing';
+import { ConsumerProgress } from '@dap/messaging';
+import { AuthGuard } from '../auth/auth.guard.js';
+import { TokenVerifier } from '../auth/token-verifier.js';
+import type { AppConfig } from '../config/app-config.js';
+import { IdempotencyInterceptor } from '../http/idempotency.interceptor.js';
+import { MinPositionInterceptor } from '../http/min-position.interceptor.js';
+import { FileMailer, Mailer, SmtpMailer } from '../mail/mailer.js';
+import { Metrics } from '../ops/metrics.js';
+import { OpsController } from '../ops/ops.controller.js';
+import { ConsumerHost } from './consumer-host.js';
+import { EventStores } from './event-stores.js';
+import { APP_CONFIG, CLOCK, LOGGER, SQL_CLIENT, systemClock, type Clock } from './tokens.js';
+
+export interface PlatformOptions {
+  config: AppConfig;
+  logger: Logger;
+  /** An already open database (tests); otherwise DATABASE_URL or the embedded store under DATA_DIR. */
+  db?: SqlClient;
+  clock?: Clock;
+}
+
+/** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite under DATA_DIR. */
+export async function openDatabase(config: AppConfig): Promise<SqlClient> {
+  return config.databaseUrl
+    ? new PgSqlClient(config.databaseUrl)
+    : PgliteSqlClient.open(join(config.dataDir, 'db'));
+}
+
+/** Everything a service module needs from its process: database, stores, consumers, mail, auth. */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const { config } = options;
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: config },
+      { provide: LOGGER, useValue: options.logger },
+      { provide: CLOCK, useValue: options.clock ?? systemClock },
+      { provide: SQL_CLIENT, useFactory: async () => options.db ?? openDatabase(config) },
+      { provide: TokenVerifier, useValue: new TokenVerifier(config) },
+      {
+        provide: Mailer,
+        useValue: config.smtpUrl
+          ? new SmtpMailer(config.smtpUrl, config.mailFrom)
+          : new FileMailer(join(config.dataDir, 'mail'), config.mailFrom),
+      },
+      ConsumerProgress,
+      EventStores,
+      ConsumerHost,
+      Metrics,
+      IdempotencyInterceptor,
+      { provide: APP_GUARD, useClass: AuthGuard },
+      { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
+      { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
+    ];
+    return {
+      module: PlatformModule,
+      controllers: [OpsController],
+      providers,
+      exports: [
+        APP_CONFIG,
+        LOGGER,
+        CLOCK,
+        SQL_CLIENT,
+        TokenVerifier,
+        Mailer,
+        ConsumerProgress,
+        EventStores,
+        ConsumerHost,
+        Metrics,
+      ],
+    };
+  }
+}

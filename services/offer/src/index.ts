@@ -1,0 +1,3 @@
+export * from './offer.module.js';
+export * from './projections/offer-list.projection.js';
+export { LinkCodes, hashCode } from './application/link-codes.js';

@@ -1,0 +1,1 @@
+export * from './standalone.module.js';
