@@ -3,7 +3,16 @@ import { includes, isoDateTime, nonEmpty, objectSchema, roles, sha256Hex, email 
 export const offerSchemas = {
   OfferCreated: {
     1: objectSchema(
-      ['offerId', 'partnerId', 'includes', 'grantedRoles', 'delegationDuration', 'autoExtend', 'expiresAt', 'codeHash'],
+      [
+        'offerId',
+        'partnerId',
+        'includes',
+        'grantedRoles',
+        'delegationDuration',
+        'autoExtend',
+        'expiresAt',
+        'codeHash',
+      ],
       {
         offerId: nonEmpty,
         partnerId: nonEmpty,
