@@ -2,10 +2,10 @@ import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { SqlClient } from '@dap/eventsourcing';
-import { ConsumerProgress } from '@dap/messaging';
+import { ConsumerProgress, KafkaDistribution } from '@dap/messaging';
 import { Public } from '../auth/decorators.js';
 import { EventStores } from '../runtime/event-stores.js';
-import { SQL_CLIENT } from '../runtime/tokens.js';
+import { KAFKA, SQL_CLIENT } from '../runtime/tokens.js';
 import { Metrics } from './metrics.js';
 
 /** Operations endpoints, outside /api/v1 and without a token. */
@@ -18,6 +18,7 @@ export class OpsController {
     @Inject(EventStores) private readonly stores: EventStores,
     @Inject(ConsumerProgress) private readonly progress: ConsumerProgress,
     @Inject(Metrics) private readonly metrics: Metrics,
+    @Inject(KAFKA) private readonly kafka: KafkaDistribution | null,
   ) {}
 
   @Get('health/live')
@@ -41,7 +42,10 @@ export class OpsController {
       }),
     );
     const started = lag.every((l) => l.position >= 0);
-    const ok = store.status === 'up' && started;
+    const bus = this.kafka
+      ? { mode: 'kafka', reachable: await this.kafka.reachable(), consumersStarted: started }
+      : { mode: 'store-log', reachable: true, consumersStarted: started };
+    const ok = store.status === 'up' && started && bus.reachable;
     void reply.status(ok ? 200 : 503);
     return {
       status: ok ? 'ready' : 'not-ready',

@@ -1,47 +1,46 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { SqlClient } from '@dap/eventsourcing';
 import {
   ConsumerProgress,
   IdempotentConsumer,
+  KafkaDistribution,
   StoreLogEventSource,
   type EventConsumer,
   type EventSource,
 } from '@dap/messaging';
 import type { AppConfig } from '../config/app-config.js';
+import { Metrics } from '../ops/metrics.js';
 import { EventStores } from './event-stores.js';
-import { APP_CONFIG, LOGGER, SQL_CLIENT } from './tokens.js';
-
-/** Builds the event source for a consuming service's schema; distributed mode swaps it for Kafka. */
-export type EventSourceFactory = (inbox: IdempotentConsumer) => EventSource;
+import { APP_CONFIG, KAFKA, LOGGER, SQL_CLIENT } from './tokens.js';
 
 /**
  * Runs the consumers (projections, process managers) that service modules register while they
  * initialise. They start once every module has created its tables, and stop on shutdown.
+ *
+ * Delivery is chosen here, in one place: with KAFKA_BROKERS, the process relays its own stores to
+ * their topics and its consumers read topics in consumer groups; without, consumers read the source
+ * stores' logs directly (in one process, or across processes sharing one PostgreSQL database).
  */
 @Injectable()
-export class ConsumerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly registered: { schema: string; consumer: EventConsumer }[] = [];
   private readonly sources: EventSource[] = [];
-  private factory: EventSourceFactory;
 
   constructor(
     @Inject(SQL_CLIENT) private readonly db: SqlClient,
     @Inject(EventStores) private readonly stores: EventStores,
     @Inject(ConsumerProgress) private readonly progress: ConsumerProgress,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.factory = (inbox) =>
-      new StoreLogEventSource((name) => stores.get(name), inbox, progress, {
-        pollIntervalMs: config.pollIntervalMs,
-        onError: (consumer, error) => this.logger.warn({ err: error, consumer }, 'consumer failed, retrying'),
-      });
-  }
-
-  useFactory(factory: EventSourceFactory): void {
-    this.factory = factory;
-  }
+    @Inject(Metrics) private readonly metrics: Metrics,
+    @Inject(KAFKA) private readonly kafka: KafkaDistribution | null,
+  ) {}
 
   /** Registers a consumer whose checkpoints live in `schema` (the consuming service's). */
   register(schema: string, consumer: EventConsumer): void {
@@ -54,13 +53,29 @@ export class ConsumerHost implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    const onError = (consumer: string, error: unknown) =>
+      this.logger.warn({ err: error, consumer }, 'consumer failed, retrying');
+    let newSource: (inbox: IdempotentConsumer) => EventSource;
+    if (this.kafka) {
+      await this.kafka.ensureTopics();
+      for (const store of this.stores.own())
+        await this.kafka.startRelay(store, await new IdempotentConsumer(this.db, store.name).migrate());
+      this.kafka.registerMetrics(this.metrics.registry, () => this.consumers());
+      newSource = this.kafka.eventSourceFactory(this.progress, { onError });
+    } else {
+      for (const name of new Set(this.registered.flatMap((r) => r.consumer.sources)))
+        await this.stores.ensure(name);
+      newSource = (inbox) =>
+        new StoreLogEventSource((name) => this.stores.get(name), inbox, this.progress, {
+          pollIntervalMs: this.config.pollIntervalMs,
+          onError,
+        });
+    }
     const bySchema = new Map<string, EventSource>();
     for (const { schema, consumer } of this.registered) {
-      // A source store another process owns may not exist yet in this database: create it empty.
-      for (const name of consumer.sources) await this.stores.open(name);
       let source = bySchema.get(schema);
       if (!source) {
-        source = this.factory(await new IdempotentConsumer(this.db, schema).migrate());
+        source = newSource(await new IdempotentConsumer(this.db, schema).migrate());
         bySchema.set(schema, source);
         this.sources.push(source);
       }
@@ -68,7 +83,9 @@ export class ConsumerHost implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops fetching, lets in-flight batches commit, then stops the relays (before the database closes). */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.sources.map((s) => s.stop()));
+    await this.kafka?.stop();
   }
 }

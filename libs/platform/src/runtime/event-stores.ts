@@ -1,37 +1,56 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { SqlEventStore, type EventStore, type SqlClient, type Upcasters } from '@dap/eventsourcing';
-import { SQL_CLIENT } from './tokens.js';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  KurrentDbEventStore,
+  SqlEventStore,
+  type EventStore,
+  type SqlClient,
+  type Upcasters,
+} from '@dap/eventsourcing';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG, SQL_CLIENT } from './tokens.js';
 
-/** Builds a store adapter for a service name; the one place that knows which adapter is configured. */
+/** Builds a store adapter for a service name. */
 export type EventStoreFactory = (
   name: string,
   upcasters?: Upcasters,
 ) => EventStore & { migrate?: () => Promise<unknown> };
 
 /**
- * The event stores of this process: the service's own (to append) and the ones its consumers read.
- * Defaults to the `sql` adapter over the process's database; distributed mode swaps the factory.
+ * The event stores of this process: the services' own (opened by their modules, to append and to
+ * relay) and the ones its consumers read. The one place that picks the adapter: `EVENT_STORE=sql`
+ * (PostgreSQL or the embedded PGlite) or `kurrentdb`.
  */
 @Injectable()
-export class EventStores {
+export class EventStores implements OnApplicationShutdown {
   private readonly stores = new Map<string, EventStore>();
-  private factory: EventStoreFactory;
+  private readonly owned = new Set<string>();
+  private readonly factory: EventStoreFactory;
+  private readonly close: () => Promise<void> = async () => undefined;
 
-  constructor(@Inject(SQL_CLIENT) db: SqlClient) {
-    this.factory = (name, upcasters) => new SqlEventStore(db, name, upcasters);
+  constructor(@Inject(SQL_CLIENT) db: SqlClient, @Inject(APP_CONFIG) config: AppConfig) {
+    if (config.eventStore === 'kurrentdb') {
+      const kurrent = KurrentDbEventStore.shared(config.kurrentdbUrl!);
+      this.factory = kurrent.open;
+      this.close = kurrent.close;
+    } else {
+      this.factory = (name, upcasters) => new SqlEventStore(db, name, upcasters);
+    }
   }
 
-  useFactory(factory: EventStoreFactory): void {
-    this.factory = factory;
-  }
-
-  /** Opens (and creates, the first time) a service's store. */
+  /** Opens (and creates, the first time) a service's own store. */
   async open(name: string, upcasters?: Upcasters): Promise<EventStore> {
-    const existing = this.stores.get(name);
-    if (existing) return existing;
-    const store = this.factory(name, upcasters);
-    await store.migrate?.();
-    this.stores.set(name, store);
+    this.owned.add(name);
+    return this.ensure(name, upcasters);
+  }
+
+  /** Opens a store for reading, creating it empty when its owner has not yet (another process). */
+  async ensure(name: string, upcasters?: Upcasters): Promise<EventStore> {
+    let store = this.stores.get(name);
+    if (!store) {
+      const created = this.factory(name, upcasters);
+      await created.migrate?.();
+      this.stores.set(name, (store = created));
+    }
     return store;
   }
 
@@ -43,7 +62,12 @@ export class EventStores {
     return created;
   }
 
-  all(): EventStore[] {
-    return [...this.stores.values()];
+  /** The stores the service modules of this process own (what a Kafka relay publishes). */
+  own(): EventStore[] {
+    return [...this.owned].map((name) => this.get(name));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
   }
 }

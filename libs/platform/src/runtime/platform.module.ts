@@ -3,7 +3,7 @@ import { Global, Module, type DynamicModule, type Provider } from '@nestjs/commo
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { PgliteSqlClient, PgSqlClient, type SqlClient } from '@dap/eventsourcing';
-import { ConsumerProgress } from '@dap/messaging';
+import { ConsumerProgress, KafkaDistribution, kafkaSettingsFromEnv } from '@dap/messaging';
 import { AuthGuard } from '../auth/auth.guard.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -14,7 +14,8 @@ import { Metrics } from '../ops/metrics.js';
 import { OpsController } from '../ops/ops.controller.js';
 import { ConsumerHost } from './consumer-host.js';
 import { EventStores } from './event-stores.js';
-import { APP_CONFIG, CLOCK, LOGGER, SQL_CLIENT, systemClock, type Clock } from './tokens.js';
+import { APP_CONFIG, CLOCK, KAFKA, LOGGER, SQL_CLIENT, systemClock, type Clock } from './tokens.js';
+import { DatabaseLifecycle } from './database-lifecycle.js';
 
 export interface PlatformOptions {
   config: AppConfig;
@@ -42,6 +43,21 @@ export class PlatformModule {
       { provide: LOGGER, useValue: options.logger },
       { provide: CLOCK, useValue: options.clock ?? systemClock },
       { provide: SQL_CLIENT, useFactory: async () => options.db ?? openDatabase(config) },
+      // A database the platform opened is closed by it on shutdown (PGlite must close cleanly).
+      {
+        provide: DatabaseLifecycle,
+        inject: [SQL_CLIENT],
+        useFactory: (db: SqlClient) => new DatabaseLifecycle(options.db ? null : db),
+      },
+      {
+        provide: KAFKA,
+        useFactory: () => {
+          const settings =
+            config.kafkaBrokers &&
+            kafkaSettingsFromEnv({ ...process.env, KAFKA_BROKERS: config.kafkaBrokers.join(',') });
+          return settings ? new KafkaDistribution(settings) : null;
+        },
+      },
       { provide: TokenVerifier, useValue: new TokenVerifier(config) },
       {
         provide: Mailer,
