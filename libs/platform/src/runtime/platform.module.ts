@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
@@ -27,9 +28,9 @@ export interface PlatformOptions {
 
 /** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite under DATA_DIR. */
 export async function openDatabase(config: AppConfig): Promise<SqlClient> {
-  return config.databaseUrl
-    ? new PgSqlClient(config.databaseUrl)
-    : PgliteSqlClient.open(join(config.dataDir, 'db'));
+  if (config.databaseUrl) return new PgSqlClient(config.databaseUrl);
+  await mkdir(config.dataDir, { recursive: true });
+  return PgliteSqlClient.open(join(config.dataDir, 'db'));
 }
 
 /** Everything a service module needs from its process: database, stores, consumers, mail, auth. */
