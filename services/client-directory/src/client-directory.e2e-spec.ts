@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EventStore } from '@dap/eventsourcing';
 import { HealthModule } from '@dap/health';
 import { EventStores } from '@dap/platform';
-import { startTestApp, type TestApp } from '@dap/testing';
+import { consentEventData, startTestApp, testUuid, type TestApp } from '@dap/testing';
 import { ClientDirectoryModule } from './client-directory.module.js';
 
 /**
@@ -28,7 +28,7 @@ describe('client directory over HTTP', () => {
     primaryDomain: string,
     extra: object = {},
   ) => {
-    const delegationId = `${partnerId}-${clientId}-${Math.random().toString(36).slice(2, 8)}`;
+    const delegationId = testUuid(`${partnerId}-${clientId}-${Math.random().toString(36).slice(2, 8)}`);
     const data = {
       delegationId,
       partnerId,
@@ -46,7 +46,7 @@ describe('client directory over HTTP', () => {
     };
     const r = await consent.appendToStream(
       `delegation-${delegationId}`,
-      [{ type: 'DelegationGranted', data }],
+      [{ type: 'DelegationGranted', data: consentEventData('DelegationGranted', data) }],
       'any',
       { actor: { id: `admin@${primaryDomain}` }, partnerId },
     );
@@ -66,10 +66,15 @@ describe('client directory over HTTP', () => {
     };
     return token(
       'consent',
-      await consent.appendToStream(`delegation-${d.delegationId}`, [{ type, data }], 'any', {
-        actor: { id: 'x' },
-        partnerId: d.partnerId,
-      }),
+      await consent.appendToStream(
+        `delegation-${d.delegationId}`,
+        [{ type, data: consentEventData(type, data) }],
+        'any',
+        {
+          actor: { id: 'x' },
+          partnerId: d.partnerId,
+        },
+      ),
     );
   };
   const list = (query: string, at?: string, as = agent) =>

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EventStore } from '@dap/eventsourcing';
 import { EventStores } from '@dap/platform';
-import { startTestApp, type TestApp } from '@dap/testing';
+import { consentEventData, startTestApp, testUuid, type TestApp } from '@dap/testing';
 import { HealthModule } from './health.module.js';
 
 /** Reads Server-Sent Events until `count` have arrived, then disconnects. */
@@ -54,7 +54,13 @@ describe('health over HTTP', () => {
       [
         {
           type: 'DelegationGranted',
-          data: { delegationId, partnerId, clientId, grantedRoles: ['full', 'limited'], expiresAt: null },
+          data: consentEventData('DelegationGranted', {
+            delegationId,
+            partnerId,
+            clientId,
+            grantedRoles: ['full', 'limited'],
+            expiresAt: null,
+          }),
         },
       ],
       'any',

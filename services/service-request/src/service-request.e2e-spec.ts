@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EventStore } from '@dap/eventsourcing';
 import { EventStores } from '@dap/platform';
-import { startTestApp, type TestApp } from '@dap/testing';
+import { consentEventData, startTestApp, testUuid, type TestApp } from '@dap/testing';
 import { ServiceRequestModule } from './service-request.module.js';
 
 describe('service requests over HTTP', () => {
@@ -17,7 +17,12 @@ describe('service requests over HTTP', () => {
    * the `consent` store directly. Each returns an X-Min-Position token for the access table.
    */
   const consentEvent = async (stream: string, type: string, data: object) => {
-    const result = await consent.appendToStream(stream, [{ type, data }], 'any', { actor: { id: 'test' } });
+    const result = await consent.appendToStream(
+      stream,
+      [{ type, data: consentEventData(type, data as Record<string, unknown>) }],
+      'any',
+      { actor: { id: 'test' } },
+    );
     return { 'x-min-position': `consent:${result.globalPosition}` };
   };
   const grant = (

@@ -46,7 +46,8 @@ export const consentSchemas = {
         autoExtend: { type: 'boolean' },
         client,
         includes,
-        partnerContacts: { type: 'array', items: { type: 'string', format: 'email' } },
+        // Partner user ids are UPNs; the mailer takes them as they are (no TLD required on an intranet).
+        partnerContacts: { type: 'array', items: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' } },
       },
     ),
   },

@@ -7,6 +7,7 @@ import {
   type Upcasters,
 } from '@dap/eventsourcing';
 import type { AppConfig } from '../config/app-config.js';
+import { schemaChecked } from './schema-checked-store.js';
 import { APP_CONFIG, SQL_CLIENT } from './tokens.js';
 
 /** Builds a store adapter for a service name. */
@@ -37,10 +38,10 @@ export class EventStores implements OnApplicationShutdown {
     }
   }
 
-  /** Opens (and creates, the first time) a service's own store. */
+  /** Opens (and creates, the first time) a service's own store; appends are checked against the event schemas. */
   async open(name: string, upcasters?: Upcasters): Promise<EventStore> {
     this.owned.add(name);
-    return this.ensure(name, upcasters);
+    return schemaChecked(await this.ensure(name, upcasters));
   }
 
   /** Opens a store for reading, creating it empty when its owner has not yet (another process). */

@@ -36,4 +36,9 @@ export const consentTablesDdl = `
   CREATE TABLE IF NOT EXISTS consent.scheduler_checkpoints (
     name text PRIMARY KEY, last_tick timestamptz NOT NULL, notices_sent bigint NOT NULL DEFAULT 0);`;
 
+/** The tables each consent projection owns (the other tables in the DDL belong to the scheduler and the audit chain). */
+export const OFFER_TERMS_TABLES = ['offers'];
+export const DELEGATION_LIST_TABLES = ['delegations'];
+export const PARTNER_USERS_TABLES = ['partner_users'];
+
 export const migrateConsentTables = (db: SqlClient) => migrate(db, consentTablesDdl);

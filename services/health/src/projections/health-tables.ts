@@ -34,4 +34,8 @@ export const healthTablesDdl = `
   CREATE INDEX IF NOT EXISTS issues_by_issue ON health.issues (issue_id);
   CREATE INDEX IF NOT EXISTS issues_active ON health.issues (client_id) WHERE active;`;
 
+/** The tables each health projection owns. */
+export const HEALTH_ISSUES_TABLES = ['issues'];
+export const PARTNER_CLIENTS_TABLES = ['partner_clients'];
+
 export const migrateHealthTables = (db: SqlClient) => migrate(db, healthTablesDdl);

@@ -35,6 +35,9 @@ export const offerListDdl = `
   );
   CREATE INDEX IF NOT EXISTS acceptances_by_offer ON offer.acceptances (offer_id);`;
 
+/** The tables `offerListDdl` creates, all owned by the offer list (in the `offer` schema). */
+export const OFFER_LIST_TABLES = ['offers', 'acceptances'];
+
 /**
  * The partner's list of offers, with sends and acceptances. Every statement is idempotent on its own
  * and guarded by the stream version, so an event applied twice leaves the same row.

@@ -51,4 +51,8 @@ export const serviceRequestTablesDdl = `
     PRIMARY KEY (request_id, stream_version)
   );`;
 
+/** The tables each service-request projection owns. */
+export const ACCESS_TABLES = ['delegations', 'partner_roles'];
+export const SERVICE_REQUESTS_TABLES = ['requests', 'activity'];
+
 export const migrateServiceRequestTables = (db: SqlClient) => migrate(db, serviceRequestTablesDdl);
