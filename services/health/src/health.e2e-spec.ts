@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EventStore } from '@dap/eventsourcing';
 import { EventStores } from '@dap/platform';
-import { consentEventData, startTestApp, testUuid, type TestApp } from '@dap/testing';
+import { consentEventData, startTestApp, type TestApp } from '@dap/testing';
 import { HealthModule } from './health.module.js';
 
 /** Reads Server-Sent Events until `count` have arrived, then disconnects. */

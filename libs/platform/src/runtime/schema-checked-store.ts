@@ -21,11 +21,11 @@ function check(events: NewEvent[]): void {
  */
 export function schemaChecked(store: EventStore): EventStore {
   return Object.assign(Object.create(store) as EventStore, {
-    appendToStream: (streamId: string, events: NewEvent[], ...rest: [never, never]) => {
+    appendToStream: async (streamId: string, events: NewEvent[], ...rest: [never, never]) => {
       check(events);
       return store.appendToStream(streamId, events, ...rest);
     },
-    appendToStreams: (appends: StreamAppend[], metadata: never) => {
+    appendToStreams: async (appends: StreamAppend[], metadata: never) => {
       appends.forEach((a) => check(a.events));
       return store.appendToStreams(appends, metadata);
     },
