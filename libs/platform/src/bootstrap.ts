@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import type { SqlClient } from '@dap/eventsourcing';
 import { loadConfig, type AppConfig } from './config/app-config.js';
-import { ProblemFilter, sendProblem } from './errors/problem.filter.js';
+import { ProblemFilter } from './errors/problem.filter.js';
 import { validationPipe } from './errors/validation.js';
 import { createLogger, PinoNestLogger } from './logging.js';
 import { Metrics } from './ops/metrics.js';
@@ -57,7 +57,6 @@ export async function createApp(modules: Type[], options: AppOptions = {}): Prom
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-correlation-id', request.id);
   });
-  fastify.setErrorHandler((error, _request, reply) => sendProblem(reply, error, logger));
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     logger: new PinoNestLogger(logger),
