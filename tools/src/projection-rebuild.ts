@@ -34,6 +34,8 @@ export async function rebuildProjection(
 ): Promise<RebuildReport> {
   const started = performance.now();
   const { consumer, schema, tables, ddl } = projection;
+  // Every source store must be there before anything is dropped.
+  for (const source of consumer.sources) await storeOf(source).headPosition();
   const inbox = await new IdempotentConsumer(db, schema).migrate();
   await db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('dap:migrate'))`);

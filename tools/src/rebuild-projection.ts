@@ -1,40 +1,84 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import type { Writable } from 'node:stream';
 import { SqlEventStore } from '@dap/eventsourcing';
 import { loadConfig, openDatabase } from '@dap/platform';
-import { projections } from './projection-registry.js';
+import { notRebuildable, projections } from './projection-registry.js';
 import { rebuildProjection } from './projection-rebuild.js';
 
+const USAGE = 'usage: rebuild-projection <consumer> | --list';
+
+export interface RebuildToolIo {
+  out?: Writable;
+  err?: Writable;
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
- * Drops and rebuilds one read model from the event store.
+ * Drops and rebuilds one read model from the event store, e.g.
  *   node tools/dist/rebuild-projection.js client-directory.client-list
+ * With no argument or `--list`, lists the rebuildable consumers (and those it refuses, and why).
  * Uses the same DATABASE_URL / DATA_DIR as the services; stop them first (the embedded store allows
- * one process at a time anyway).
+ * one process at a time anyway). Returns the exit code.
  */
-const name = process.argv[2];
-if (!name || !projections[name]) {
-  console.error(`usage: rebuild-projection <consumer>\nknown: ${Object.keys(projections).join(', ')}`);
-  process.exit(2);
+export async function main(argv: string[], io: RebuildToolIo = {}): Promise<number> {
+  const { out = process.stdout, err = process.stderr, env = process.env } = io;
+  const name = argv[0];
+  if (name === undefined || name === '--list') {
+    out.write(Object.keys(projections).join('\n') + '\n');
+    err.write(
+      `not rebuildable:\n${Object.entries(notRebuildable)
+        .map(([n, why]) => `  ${n}: ${why}\n`)
+        .join('')}`,
+    );
+    if (name === undefined) err.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (notRebuildable[name]) {
+    err.write(`rebuild-projection: ${name} is not rebuildable: ${notRebuildable[name]}\n`);
+    return 2;
+  }
+  if (!projections[name]) {
+    err.write(
+      `rebuild-projection: unknown consumer ${name}\n${USAGE}\nknown: ${Object.keys(projections).join(', ')}\n`,
+    );
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    err.write(`${(error as Error).message}\n`);
+    return 1;
+  }
+  if (config.eventStore !== 'sql') {
+    err.write('rebuild-projection reads the sql event store (EVENT_STORE=sql)\n');
+    return 1;
+  }
+  const db = await openDatabase(config);
+  try {
+    const projection = await projections[name]();
+    const report = await rebuildProjection(db, (source) => new SqlEventStore(db, source), projection, {
+      onProgress: (source, position) => err.write(`\r${name}: ${source} at ${position}   `),
+    });
+    err.write('\n');
+    out.write(`${JSON.stringify(report)}\n`);
+    return 0;
+  } finally {
+    await db.close();
+  }
 }
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(1);
-}
-if (config.eventStore !== 'sql') {
-  console.error('rebuild-projection reads the sql event store (EVENT_STORE=sql)');
-  process.exit(1);
-}
-const db = await openDatabase(config);
-try {
-  const projection = await projections[name]();
-  const report = await rebuildProjection(db, (source) => new SqlEventStore(db, source), projection, {
-    onProgress: (source, position) => process.stderr.write(`\r${name}: ${source} at ${position}   `),
-  });
-  process.stderr.write('\n');
-  console.log(JSON.stringify(report));
-} finally {
-  await db.close();
+
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      const missing = (error as { code?: string }).code === '42P01';
+      const hint = missing ? ' (has the service owning that store run against this database?)' : '';
+      console.error(`rebuild-projection: ${(error as Error).message}${hint}`);
+      process.exit(1);
+    },
+  );
 }
