@@ -8,3 +8,4 @@ export * from './schemas/schema-registry.js';
 export * from './schemas/health.schemas.js';
 export * from './schemas/service-request.schemas.js';
 export * from './schemas/consent.schemas.js';
+export * from './delegated-access.js';
