@@ -31,6 +31,7 @@ const common = {
 export default {
   maxWorkers: 2,
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/libs/testing/summary-reporter.cjs'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,tools}/**/*.spec.ts'] },
     {
