@@ -1,17 +1,4 @@
-import { nonEmpty, objectSchema } from './common.schemas.js';
-
-const address = {
-  type: 'object',
-  required: ['line1', 'city', 'postalCode', 'country'],
-  properties: {
-    line1: nonEmpty,
-    line2: { type: 'string' },
-    city: nonEmpty,
-    region: { type: 'string' },
-    postalCode: nonEmpty,
-    country: { type: 'string', pattern: '^[A-Z]{2}$' },
-  },
-} as const;
+import { address, nonEmpty, objectSchema } from './common.schemas.js';
 
 const subscription = objectSchema(
   ['clientId', 'partnerId', 'subscriptionId', 'productId', 'name', 'quantity', 'status'],

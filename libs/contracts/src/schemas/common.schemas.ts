@@ -25,3 +25,17 @@ export const objectSchema = (required: string[], properties: Record<string, unkn
   required,
   properties,
 });
+
+/** A postal address; `country` is ISO 3166-1 alpha-2. */
+export const address = {
+  type: 'object',
+  required: ['line1', 'city', 'postalCode', 'country'],
+  properties: {
+    line1: nonEmpty,
+    line2: { type: 'string' },
+    city: nonEmpty,
+    region: { type: 'string' },
+    postalCode: nonEmpty,
+    country: { type: 'string', pattern: '^[A-Z]{2}$' },
+  },
+} as const;

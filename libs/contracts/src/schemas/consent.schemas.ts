@@ -1,17 +1,14 @@
-import { includes, isoDateTime, nonEmpty, objectSchema, role, roles, uuid } from './common.schemas.js';
+import {
+  address,
+  includes,
+  isoDateTime,
+  nonEmpty,
+  objectSchema,
+  role,
+  roles,
+  uuid,
+} from './common.schemas.js';
 
-const address = {
-  type: 'object',
-  required: ['line1', 'city', 'postalCode', 'country'],
-  properties: {
-    line1: nonEmpty,
-    line2: { type: 'string' },
-    city: nonEmpty,
-    region: { type: 'string' },
-    postalCode: nonEmpty,
-    country: { type: 'string', pattern: '^[A-Z]{2}$' },
-  },
-} as const;
 const client = objectSchema(['name', 'primaryDomain', 'address'], {
   name: nonEmpty,
   primaryDomain: nonEmpty,
