@@ -8,6 +8,7 @@ import type { SqlClient } from '@dap/eventsourcing';
 import { loadConfig, type AppConfig } from './config/app-config.js';
 import { ProblemFilter } from './errors/problem.filter.js';
 import { validationPipe } from './errors/validation.js';
+import { rejectNulCharacters } from './http/nul-guard.js';
 import { createLogger, PinoNestLogger } from './logging.js';
 import { Metrics } from './ops/metrics.js';
 import { PlatformModule } from './runtime/platform.module.js';
@@ -57,6 +58,7 @@ export async function createApp(modules: Type[], options: AppOptions = {}): Prom
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-correlation-id', request.id);
   });
+  fastify.addHook('preValidation', rejectNulCharacters);
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     logger: new PinoNestLogger(logger),

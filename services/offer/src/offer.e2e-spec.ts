@@ -155,6 +155,14 @@ describe('offers over HTTP', () => {
     expect(badSend.body.errors[0].path).toBe('recipients');
   });
 
+  it('answers 400, never 5xx, to values the database cannot hold (NUL characters, bad percent-encoding)', async () => {
+    const nulBody = await create({ message: 'a\u0000b' });
+    expect(nulBody.status).toBe(400);
+    expect(nulBody.body.errors).toEqual([{ path: 'message', message: 'must not contain NUL characters' }]);
+    expect((await t.request('GET', '/api/v1/offers?cursor=%00', { token: admin })).status).toBe(400);
+    expect((await t.request('GET', '/api/v1/offers/%E0%A4%A', { token: admin })).status).toBe(400);
+  });
+
   it('answers 413 to a body over 256 KiB and records nothing', async () => {
     const before = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM offer.events`);
     const res = await create({ message: 'x'.repeat(300 * 1024) });

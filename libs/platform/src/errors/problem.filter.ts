@@ -22,6 +22,14 @@ export function toProblem(error: unknown): Problem {
     return problem(error.getStatus(), Array.isArray(message) ? message.join('; ') : String(message));
   }
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+  // A PostgreSQL data exception (SQLSTATE class 22: a value it cannot take) comes from input that
+  // slipped past validation: still the caller's, never a 5xx.
+  if (
+    typeof fastifyError?.code === 'string' &&
+    /^22[0-9A-Z]{3}$/.test(fastifyError.code) &&
+    !fastifyError.statusCode
+  )
+    return problem(400, 'a value in the request is not valid');
   if (fastifyError?.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
     return problem(413, 'the request body is too large');
   if (fastifyError?.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500)
