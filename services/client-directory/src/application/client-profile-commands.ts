@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { clientProfileStreamId, type ClientAddress, type SubscriptionStatus } from '@dap/contracts';
+import {
+  clientProfileStreamId,
+  decideAccess,
+  type ClientAddress,
+  type DelegatedRole,
+  type SubscriptionStatus,
+} from '@dap/contracts';
 import { forbidden, handleCommand, notFound, type EventStore } from '@dap/eventsourcing';
 import { actorOf, CLOCK, type Clock, type Principal } from '@dap/platform';
 import type { ClientProfileCommand } from '../domain/client-profile.commands.js';
@@ -84,16 +90,24 @@ export class ClientProfileCommands {
   private async visibleClient(principal: Principal, clientId: string) {
     const row = await this.queries.row(principal.tid, clientId);
     if (!row) throw notFound('client');
-    return row as { granted_roles: string[] };
+    return row as { granted_roles: DelegatedRole[]; expires_at: Date | null };
   }
 
-  /** `subscriptions.manage` is a delegated action that needs the full role (SPEC §4). */
+  /** `subscriptions.manage` is a delegated action (SPEC §4): decided by the shared rule, as consent decides it. */
   private async mayManageSubscriptions(principal: Principal, clientId: string) {
     const row = await this.visibleClient(principal, clientId);
-    const role = await this.queries.effectiveRole(principal.tid, principal.sub, row.granted_roles);
-    if (role === null) throw forbidden('you hold no delegated role', 'no-role');
-    if (role !== 'full')
-      throw forbidden('managing subscriptions needs the full delegated role', 'role-insufficient');
+    const decision = decideAccess({
+      action: 'subscriptions.manage',
+      delegation: {
+        status: 'active',
+        grantedRoles: row.granted_roles,
+        expiresAt: row.expires_at?.toISOString() ?? null,
+      },
+      userRole: await this.queries.assignedRole(principal.tid, principal.sub),
+      now: this.clock.now(),
+    });
+    if (!decision.allowed)
+      throw forbidden(`managing subscriptions is not allowed: ${decision.reason}`, decision.reason);
   }
 
   private run(

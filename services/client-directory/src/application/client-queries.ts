@@ -1,3 +1,4 @@
+import type { DelegatedRole } from '@dap/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { notFound, type SqlClient } from '@dap/eventsourcing';
 import { ConsumerProgress } from '@dap/messaging';
@@ -111,17 +112,12 @@ export class ClientQueries {
   }
 
   /** The partner user's delegated role on this client: its assigned role capped by the delegation's roles. */
-  async effectiveRole(
-    partnerId: string,
-    userId: string,
-    grantedRoles: string[],
-  ): Promise<'full' | 'limited' | null> {
-    const [r] = await this.db.query<{ role: string | null }>(
+  /** The delegated role the partner admin assigned to the user (from RoleAssigned/RoleRevoked), if any. */
+  async assignedRole(partnerId: string, userId: string): Promise<DelegatedRole | null> {
+    const [r] = await this.db.query<{ role: DelegatedRole | null }>(
       `SELECT role FROM ${table('partner_user_roles')} WHERE partner_id = $1 AND user_id = $2`,
       [partnerId, userId],
     );
-    if (!r?.role) return null;
-    if (r.role === 'full' && grantedRoles.includes('full')) return 'full';
-    return grantedRoles.includes('limited') || grantedRoles.includes('full') ? 'limited' : null;
+    return r?.role ?? null;
   }
 }
