@@ -8,7 +8,7 @@
  *   npm run build && node tools/dist/bench/audit-replay.bench.js [--events 10000,100000] [--engines postgres,pglite]
  *
  * PostgreSQL: AUDIT_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/audit_bench), created
- * for each size and dropped afterwards. PGlite: a temporary DATA_DIR, removed afterwards.
+ * for each size and dropped afterwards. Embedded: a server in a temporary DATA_DIR, removed afterwards.
  * Needs GNU time (`apt-get install -y time`).
  */
 import { spawn } from 'node:child_process';
@@ -17,13 +17,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PgliteSqlClient, PgSqlClient, type SqlClient } from '@dap/eventsourcing';
+import { PgSqlClient, type SqlClient } from '@dap/eventsourcing';
+import { loadConfig, openDatabase } from '@dap/platform';
 import { clientIdOf, createDatabaseIfMissing, dropDatabase, seedAuditTrail } from './audit-replay.seed.js';
 
 const { values: args } = parseArgs({
   options: {
     events: { type: 'string', default: '10000,100000' },
-    engines: { type: 'string', default: 'postgres,pglite' },
+    engines: { type: 'string', default: 'postgres,embedded' },
   },
 });
 const SIZES = String(args.events).split(',').map(Number);
@@ -100,14 +101,14 @@ const rate = (label: string, events: number, m: Measure) =>
   label.startsWith('--help') ? '-' : String(Math.round(events / (m.wallMs / 1000)));
 
 async function run(engine: string, events: number) {
-  const dataDir = engine === 'pglite' ? mkdtempSync(join(tmpdir(), 'audit-bench-')) : undefined;
+  const dataDir = engine === 'embedded' ? mkdtempSync(join(tmpdir(), 'audit-bench-')) : undefined;
   let db: SqlClient | undefined;
   if (engine === 'postgres') {
     await dropDatabase(DATABASE_URL);
     await createDatabaseIfMissing(DATABASE_URL);
     db = new PgSqlClient(DATABASE_URL, { max: 2 });
   } else {
-    db = await PgliteSqlClient.open(join(dataDir!, 'db'));
+    db = await openDatabase(loadConfig({ DATA_DIR: dataDir! }));
   }
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
   if (engine === 'postgres') env.DATABASE_URL = DATABASE_URL;

@@ -11,12 +11,10 @@
  * The PostgreSQL database is created when it does not exist; the store must be empty.
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Actor, DelegatedRole, OfferIncludes } from '@dap/contracts';
 import { validateEventData } from '@dap/contracts';
 import {
-  PgliteSqlClient,
   PgSqlClient,
   SqlEventStore,
   type NewEvent,
@@ -24,6 +22,7 @@ import {
   type StreamAppend,
 } from '@dap/eventsourcing';
 import { IdempotentConsumer } from '@dap/messaging';
+import { loadConfig, openDatabase } from '@dap/platform';
 import {
   auditChainProjection,
   CONSENT,
@@ -367,7 +366,7 @@ async function cli() {
     await createDatabaseIfMissing(process.env.DATABASE_URL);
     db = new PgSqlClient(process.env.DATABASE_URL, { max: 2 });
   } else {
-    db = await PgliteSqlClient.open(join(process.env.DATA_DIR ?? './data', 'db'));
+    db = await openDatabase(loadConfig({ DATA_DIR: process.env.DATA_DIR ?? './data' }));
   }
   try {
     const result = await seedAuditTrail(db, { events, log: (line) => console.log(line) });

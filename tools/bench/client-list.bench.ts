@@ -1,6 +1,6 @@
 /**
  * Benchmark (prints figures, asserts nothing): the client management list at 100,000 clients for one
- * partner, on PostgreSQL and on PGlite. Seeds the read table directly, starts the real HTTP app with
+ * partner, on PostgreSQL and on the embedded PostgreSQL server. Seeds the read table directly, starts the real HTTP app with
  * the client-directory module over that database, and measures GET /api/v1/clients latency with
  * autocannon.
  *
@@ -15,8 +15,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { migrate, PgliteSqlClient, PgSqlClient } from '@dap/eventsourcing';
-import { createApp, DEV_JWT_SECRET, loadConfig, mintToken } from '@dap/platform';
+import { migrate, PgSqlClient } from '@dap/eventsourcing';
+import { createApp, DEV_JWT_SECRET, loadConfig, mintToken, startEmbeddedPostgres } from '@dap/platform';
 import pg from 'pg';
 import { ClientDirectoryModule, clientListDdl } from '@dap/client-directory';
 import { seed } from './client-list.seed.js';
@@ -41,7 +41,7 @@ const { values: args } = parseArgs({
     clients: { type: 'string', default: '100000' },
     connections: { type: 'string', default: '1,10' },
     duration: { type: 'string', default: '10' },
-    engines: { type: 'string', default: 'postgres,pglite' },
+    engines: { type: 'string', default: 'postgres,embedded' },
   },
 });
 const CLIENTS = Number(args.clients);
@@ -88,7 +88,10 @@ const QUERIES: [string, string][] = [
 async function run(engine: string) {
   const database = engine === 'postgres' ? await createDatabase() : null;
   const dataDir = mkdtempSync(join(tmpdir(), 'dap-bench-'));
-  const db = database ? database.db : await PgliteSqlClient.open();
+  const embedded = database ? null : await startEmbeddedPostgres(dataDir);
+  const db = database
+    ? database.db
+    : new PgSqlClient(embedded!.url, { max: 20, onClose: () => embedded!.stop() });
   try {
     await migrate(db, clientListDdl);
     let t = performance.now();

@@ -14,6 +14,11 @@ export interface EventConsumer {
   /** Only these event types are handed to `handle` (all when absent); others just advance the checkpoint. */
   readonly types?: readonly string[];
   handle(event: EventEnvelope, tx: SqlExecutor): Promise<void>;
+  /**
+   * Optional: applies several events of one source at once, in their order, with the same effect as
+   * `handle` on each in turn (set-wise SQL, one lock per batch). Used for ordered sources.
+   */
+  handleBatch?(events: EventEnvelope[], tx: SqlExecutor): Promise<void>;
 }
 
 /** Where events for consumers come from: the store logs in process, or Kafka topics. */

@@ -3,3 +3,4 @@ export * from './consumer-progress.js';
 export * from './idempotent-consumer.js';
 export * from './store-log/store-log-event-source.js';
 export * from './kafka/index.js';
+export * from './set-wise-runs.js';

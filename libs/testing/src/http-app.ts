@@ -4,10 +4,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PgliteSqlClient, type SqlClient } from '@dap/eventsourcing';
+import type { SqlClient } from '@dap/eventsourcing';
 import { ConsumerProgress } from '@dap/messaging';
 import { createApp, DEV_JWT_SECRET, EventStores, loadConfig, mintToken, type Clock } from '@dap/platform';
-import { createTestDatabase } from './postgres.js';
+import { createEmbeddedDatabase, createTestDatabase } from './postgres.js';
 
 /** A TCP port nobody listens on right now. */
 export function freePort(): Promise<number> {
@@ -63,15 +63,16 @@ export interface TestApp {
 
 /**
  * Starts the given service modules as one HTTP application on a free port, over a fresh database:
- * PGlite in memory (the embedded engine) by default, or a new PostgreSQL database.
+ * a new database on the test PostgreSQL server by default, or an embedded server of its own.
  */
 export async function startTestApp(
   modules: Type[],
-  options: { engine?: 'pglite' | 'postgres'; clock?: TestClock; env?: Record<string, string> } = {},
+  options: { engine?: 'postgres' | 'embedded'; clock?: TestClock; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dap-e2e-'));
-  const database = options.engine === 'postgres' ? await createTestDatabase() : null;
-  const db = database ? database.db : await PgliteSqlClient.open();
+  const database =
+    options.engine === 'embedded' ? await createEmbeddedDatabase() : await createTestDatabase();
+  const db = database.db;
   const clock = options.clock ?? new TestClock();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -124,9 +125,7 @@ export async function startTestApp(
     },
     async close() {
       await app.close();
-      // drop() closes a PostgreSQL pool itself.
-      if (database) await database.drop();
-      else await db.close();
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { PgSqlClient, PgliteSqlClient, type SqlClient } from '@dap/eventsourcing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PgSqlClient, type SqlClient } from '@dap/eventsourcing';
+import { startEmbeddedPostgres } from '@dap/platform';
 
 /** The PostgreSQL server integration tests use; CI always has one (see .ci/run). */
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -34,14 +38,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** A fresh in-memory PGlite database (the embedded store's engine, same SQL). */
-export async function createPgliteDatabase(): Promise<TestDatabase> {
-  const db = await PgliteSqlClient.open();
-  return { db, url: 'memory://', drop: () => db.close() };
+/** A fresh embedded PostgreSQL server (the standalone default's engine) in a directory of its own. */
+export async function createEmbeddedDatabase(): Promise<TestDatabase> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dap-embedded-'));
+  const server = await startEmbeddedPostgres(dataDir);
+  const db = new PgSqlClient(server.url, {
+    max: 12,
+    onClose: async () => {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+  return { db, url: server.url, drop: () => db.close() };
 }
 
-/** Both SQL engines, for suites that must pass on each: `describe.each(sqlEngines)(...)`. */
+/** Both servers, for suites that must pass on each: `describe.each(sqlEngines)(...)`. */
 export const sqlEngines: [string, () => Promise<TestDatabase>][] = [
   ['PostgreSQL', createTestDatabase],
-  ['PGlite', createPgliteDatabase],
+  ['embedded PostgreSQL', createEmbeddedDatabase],
 ];

@@ -1,5 +1,5 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { migrate, SqlEventStore, type SqlClient } from '@dap/eventsourcing';
+import { migrate, type EventStore, type SqlClient } from '@dap/eventsourcing';
 import { ConsumerHost, EventStores, SQL_CLIENT } from '@dap/platform';
 import { ClientsController } from './api/clients.controller.js';
 import { adminCenterTemplates } from './application/admin-centers.js';
@@ -10,7 +10,6 @@ import { BundledSubscriptionsProcessManager } from './projections/bundled-subscr
 import { CLIENT_DIRECTORY } from './projections/client-directory.schema.js';
 import { clientListDdl } from './projections/client-list.ddl.js';
 import { ClientListProjection } from './projections/client-list.projection.js';
-import { inTransaction } from './projections/in-transaction.js';
 
 /** The client-directory service: client profiles and subscriptions, and the client management list. */
 @Module({
@@ -30,20 +29,12 @@ export class ClientDirectoryModule implements OnModuleInit {
   constructor(
     @Inject(SQL_CLIENT) private readonly db: SqlClient,
     @Inject(ConsumerHost) private readonly consumers: ConsumerHost,
-    @Inject(EventStores) private readonly stores: EventStores,
+    @Inject(CLIENT_DIRECTORY_STORE) private readonly store: EventStore,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await migrate(this.db, clientListDdl);
     this.consumers.register(CLIENT_DIRECTORY, new ClientListProjection());
-    // With the sql store the bundled subscriptions are appended in the consumer's own transaction;
-    // another store adapter (KurrentDB) takes the append on its own, made idempotent by the decider.
-    const own = this.stores.get(CLIENT_DIRECTORY);
-    const storeFor =
-      own instanceof SqlEventStore
-        ? (tx: Parameters<typeof inTransaction>[0]) =>
-            new SqlEventStore(inTransaction(tx, this.db.kind), CLIENT_DIRECTORY)
-        : () => own;
-    this.consumers.register(CLIENT_DIRECTORY, new BundledSubscriptionsProcessManager(storeFor));
+    this.consumers.register(CLIENT_DIRECTORY, new BundledSubscriptionsProcessManager(this.store));
   }
 }

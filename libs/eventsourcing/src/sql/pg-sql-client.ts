@@ -1,15 +1,24 @@
 import pg from 'pg';
-import type { SqlClient, SqlExecutor } from './sql-client.js';
+import type { SqlClient, SqlExecutor, TransactionOptions } from './sql-client.js';
 
 // int8 (global positions, counts) as JS numbers: positions stay far below 2^53.
 pg.types.setTypeParser(20, (value: string) => Number(value));
 
+export interface PgSqlClientOptions {
+  /** Pool size. */
+  max?: number;
+  /** Runs after the pool has closed (the embedded server stops there). */
+  onClose?: () => Promise<void>;
+}
+
 /** PostgreSQL over a `pg` connection pool. */
 export class PgSqlClient implements SqlClient {
-  readonly kind = 'pg' as const;
   private readonly pool: pg.Pool;
 
-  constructor(connectionString: string, options: { max?: number; schema?: string } = {}) {
+  constructor(
+    connectionString: string,
+    private readonly options: PgSqlClientOptions = {},
+  ) {
     this.pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
     // An idle client that loses its server must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
@@ -23,7 +32,7 @@ export class PgSqlClient implements SqlClient {
     await this.pool.query(sql);
   }
 
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await this.pool.connect();
     const tx: SqlExecutor = {
       query: async <R>(text: string, params?: unknown[]) =>
@@ -31,7 +40,7 @@ export class PgSqlClient implements SqlClient {
       exec: async (sql: string) => void (await client.query(sql)),
     };
     try {
-      await client.query('BEGIN');
+      await client.query(options.asynchronousCommit ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
       const result = await work(tx);
       await client.query('COMMIT');
       return result;
@@ -45,5 +54,6 @@ export class PgSqlClient implements SqlClient {
 
   async close(): Promise<void> {
     await this.pool.end();
+    await this.options.onClose?.();
   }
 }

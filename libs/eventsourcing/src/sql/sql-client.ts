@@ -1,14 +1,22 @@
-/** What the SQL adapters need from a connection: PostgreSQL through `pg`, or embedded PGlite. */
+/** What the SQL adapters need from a connection (PostgreSQL through `pg`). */
 export interface SqlExecutor {
   query<R = Record<string, any>>(text: string, params?: unknown[]): Promise<R[]>;
   /** Several statements, no parameters (DDL). */
   exec(sql: string): Promise<void>;
 }
 
+export interface TransactionOptions {
+  /**
+   * Commit without waiting for the WAL flush (`synchronous_commit = off`). Only for work that can be
+   * redone from the event store, such as a read model and its checkpoint: a crash may lose the last
+   * few such commits (never half of one), and the consumer then applies those events again.
+   */
+  asynchronousCommit?: boolean;
+}
+
 export interface SqlClient extends SqlExecutor {
-  readonly kind: 'pg' | 'pglite';
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
 

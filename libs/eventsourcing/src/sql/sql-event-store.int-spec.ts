@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTestDatabase, eventStoreContract } from '@dap/testing';
-import { PgliteSqlClient } from './pglite-sql-client.js';
+import { createEmbeddedDatabase, createTestDatabase, eventStoreContract } from '@dap/testing';
+import { PgSqlClient } from './pg-sql-client.js';
 import { SqlEventStore } from './sql-event-store.js';
 
 eventStoreContract('sql on PostgreSQL', async (name, upcasters) => {
@@ -14,19 +11,17 @@ eventStoreContract('sql on PostgreSQL', async (name, upcasters) => {
   };
 });
 
-eventStoreContract('sql on PGlite (on disk)', async (name, upcasters) => {
-  const dir = mkdtempSync(join(tmpdir(), 'dap-pglite-'));
-  let db = await PgliteSqlClient.open(dir);
+eventStoreContract('sql on the embedded PostgreSQL server', async (name, upcasters) => {
+  const database = await createEmbeddedDatabase();
+  let reopened: PgSqlClient | undefined;
   return {
-    store: await new SqlEventStore(db, name, upcasters).migrate(),
-    reopen: async () => {
-      await db.close();
-      db = await PgliteSqlClient.open(dir);
-      return new SqlEventStore(db, name, upcasters).migrate();
-    },
+    store: await new SqlEventStore(database.db, name, upcasters).migrate(),
+    // A new pool: nothing is cached in the process between the two.
+    reopen: async () =>
+      new SqlEventStore((reopened = new PgSqlClient(database.url)), name, upcasters).migrate(),
     close: async () => {
-      await db.close();
-      rmSync(dir, { recursive: true, force: true });
+      await reopened?.close();
+      await database.drop();
     },
   };
 });

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@dap/contracts';
 import { appendSignalFor } from '../append-signal.js';
-import { checkExpectedVersion, envelopeOf } from '../envelope-builder.js';
+import { envelopeOf } from '../envelope-builder.js';
 import { ConcurrencyError } from '../errors.js';
 import type {
   AppendMetadata,
@@ -15,7 +15,17 @@ import type {
 import { upcast, type Upcasters } from '../upcasting.js';
 import { ident, migrate, type SqlClient } from './sql-client.js';
 
-/** DDL for one service's store: `<schema>.events`. */
+/**
+ * DDL for one service's store: `<schema>.events` and its append function.
+ *
+ * `transaction_id` is the appending transaction's id. Appends draw their transaction id and their
+ * positions together, inside a lock held only while the rows are inserted (never through COMMIT), so
+ * positions ascend with transaction ids. A reader returns only events whose transaction is older than
+ * every transaction still running (`pg_snapshot_xmin`): each of them is committed or rolled back, and
+ * so is every event below it. A reader that has seen position p therefore never finds a smaller one
+ * later, while independent appends still commit (and flush) in parallel. Appends hold a shared
+ * in-flight lock to their end, so that readers wait only for appends in flight (see `readAll`).
+ */
 export const eventStoreDdl = (schema: string) => `
   CREATE SCHEMA IF NOT EXISTS ${ident(schema)};
   CREATE TABLE IF NOT EXISTS ${ident(schema)}.events (
@@ -29,8 +39,53 @@ export const eventStoreDdl = (schema: string) => `
     data jsonb NOT NULL,
     metadata jsonb NOT NULL,
     recorded_at timestamptz NOT NULL,
+    transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
     UNIQUE (stream_id, stream_version)
-  );`;
+  );
+  ALTER TABLE ${ident(schema)}.events ADD COLUMN IF NOT EXISTS transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id();
+  CREATE OR REPLACE FUNCTION ${ident(schema)}.append_events(
+    streams text[], expected int[], stream_of int[], seq int[], ids uuid[], types text[], schema_versions int[],
+    datas jsonb[], partner text, meta jsonb, at timestamptz
+  ) RETURNS TABLE (event_id uuid, global_position bigint, stream_version int) LANGUAGE plpgsql AS $fn$
+  DECLARE
+    lock_key constant bigint := hashtext(${literal(`dap:append:${schema}`)});
+    behind text;
+  BEGIN
+    IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+      RAISE EXCEPTION 'an append must be the only write of its transaction' USING ERRCODE = 'DAP01';
+    END IF;
+    -- Held to the end of the transaction: readers tell in-flight appends from other transactions by it.
+    PERFORM pg_advisory_xact_lock_shared(${IN_FLIGHT_CLASS}, ${inFlightKey(schema)});
+    PERFORM pg_advisory_lock(lock_key);
+    BEGIN
+      -- An exact expected version must exist (a higher one makes the insert collide on the unique key).
+      SELECT u.s INTO behind FROM unnest(streams, expected) AS u(s, x)
+       WHERE u.x > 0 AND NOT EXISTS (SELECT 1 FROM ${ident(schema)}.events e WHERE e.stream_id = u.s AND e.stream_version = u.x)
+       LIMIT 1;
+      IF behind IS NOT NULL THEN
+        RAISE EXCEPTION 'stream % is behind its expected version', behind USING ERRCODE = 'DAP09', DETAIL = behind;
+      END IF;
+      RETURN QUERY
+      INSERT INTO ${ident(schema)}.events AS t (event_id, stream_id, stream_version, type, schema_version, partner_id, data, metadata, recorded_at)
+      SELECT ev.id, a.s, a.base + ev.seq, ev.t, ev.sv, partner, ev.d, meta, at
+        FROM unnest(ids, types, schema_versions, datas, stream_of, seq) WITH ORDINALITY AS ev(id, t, sv, d, k, seq, n)
+        JOIN (SELECT u.k, u.s, coalesce(u.x, (SELECT max(e.stream_version) FROM ${ident(schema)}.events e WHERE e.stream_id = u.s), 0) AS base
+                FROM unnest(streams, expected) WITH ORDINALITY AS u(s, x, k)) a ON a.k = ev.k
+       ORDER BY ev.n
+      RETURNING t.event_id, t.global_position, t.stream_version;
+    EXCEPTION WHEN OTHERS OR QUERY_CANCELED THEN
+      PERFORM pg_advisory_unlock(lock_key);
+      RAISE;
+    END;
+    PERFORM pg_advisory_unlock(lock_key);
+  END $fn$;`;
+
+/** Advisory lock ids (two int4 keys, positive so that they equal pg_locks' oid columns) of in-flight appends. */
+const IN_FLIGHT_CLASS = 0x0da9;
+const inFlightKey = (schema: string) =>
+  parseInt(createHash('sha256').update(schema).digest('hex').slice(0, 7), 16);
+
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 interface EventRow {
   global_position: number;
@@ -45,16 +100,15 @@ interface EventRow {
   recorded_at: Date;
 }
 
+/** How many times a read waits (about a millisecond each) for older transactions to finish. */
+const SETTLE_ATTEMPTS = 200;
+
 const COLUMNS = `global_position, event_id, stream_id, stream_version, type, schema_version, partner_id, data, metadata, recorded_at`;
 
 /**
- * The `sql` event store, on PostgreSQL or PGlite with the same SQL.
- *
- * Gap-free global order: every append takes one transaction-scoped advisory lock per store before it
- * draws positions, and PostgreSQL makes a commit visible before it releases the transaction's locks.
- * So positions become visible in increasing order, and a reader that has seen position p will never
- * later find a smaller one (no event committing late behind a reader's checkpoint). The price is that
- * appends to one store are serialised; each holds the lock only for its own short insert.
+ * The `sql` event store on PostgreSQL. An append is one statement (`append_events`, one round trip,
+ * its own transaction); reads of the global log stop below the oldest running transaction, so that a
+ * late commit is never skipped (see `eventStoreDdl`).
  */
 export class SqlEventStore implements EventStore {
   private readonly table: string;
@@ -100,79 +154,132 @@ export class SqlEventStore implements EventStore {
 
   async appendToStreams(appends: StreamAppend[], metadata: AppendMetadata): Promise<AppendResult> {
     const time = metadata.time ?? new Date();
-    const meta = JSON.stringify({
+    const meta = {
       actor: metadata.actor,
       ...(metadata.correlationId && { correlationId: metadata.correlationId }),
       ...(metadata.causationId && { causationId: metadata.causationId }),
-    });
-    let result: AppendResult;
+    };
+    const streams = appends.map((a) => a.streamId);
+    if (new Set(streams).size !== streams.length)
+      throw new Error('appendToStreams takes each stream once (merge its events into one append)');
+    const columns = {
+      streamOf: [] as number[],
+      seq: [] as number[],
+      ids: [] as string[],
+      types: [] as string[],
+    };
+    const schemaVersions: number[] = [];
+    const datas: string[] = [];
+    const ordered: { streamIndex: number; event: NewEvent; id: string }[] = [];
+    appends.forEach((a, k) =>
+      a.events.forEach((event, i) => {
+        const id = event.id ?? randomUUID();
+        columns.streamOf.push(k + 1);
+        columns.seq.push(i + 1);
+        columns.ids.push(id);
+        columns.types.push(event.type);
+        schemaVersions.push(event.schemaVersion ?? 1);
+        datas.push(JSON.stringify(event.data));
+        ordered.push({ streamIndex: k, event, id });
+      }),
+    );
+    const expected = appends.map((a) => (a.expectedVersion === 'any' ? null : a.expectedVersion));
+    let rows: { event_id: string; global_position: number; stream_version: number }[];
     try {
-      result = await this.db.transaction(async (tx) => {
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`dap:append:${this.name}`]);
-        const ids = [...new Set(appends.map((a) => a.streamId))];
-        const current = new Map(
-          (
-            await tx.query<{ stream_id: string; version: number }>(
-              `SELECT stream_id, max(stream_version) AS version FROM ${this.table} WHERE stream_id = ANY($1) GROUP BY stream_id`,
-              [ids],
-            )
-          ).map((r) => [r.stream_id, Number(r.version)]),
-        );
-        const rows: unknown[][] = [[], [], [], [], [], [], [], []];
-        let streamVersion = 0;
-        for (const a of appends) {
-          let version = current.get(a.streamId) ?? 0;
-          checkExpectedVersion(a.streamId, a.expectedVersion, version);
-          for (const e of a.events) {
-            version += 1;
-            const values = [
-              e.id ?? randomUUID(),
-              a.streamId,
-              version,
-              e.type,
-              e.schemaVersion ?? 1,
-              metadata.partnerId ?? null,
-              JSON.stringify(e.data),
-              meta,
-            ];
-            values.forEach((v, i) => rows[i].push(v));
-          }
-          current.set(a.streamId, version);
-          streamVersion = version;
-        }
-        const inserted = await tx.query<EventRow>(
-          `INSERT INTO ${this.table} (event_id, stream_id, stream_version, type, schema_version, partner_id, data, metadata, recorded_at)
-           SELECT e.event_id, e.stream_id, e.stream_version, e.type, e.schema_version, e.partner_id, e.data, e.metadata, $9::timestamptz
-             FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::text[], $7::jsonb[], $8::jsonb[])
-             WITH ORDINALITY AS e(event_id, stream_id, stream_version, type, schema_version, partner_id, data, metadata, n)
-           ORDER BY n
-           RETURNING ${COLUMNS}`,
-          [...rows, time],
-        );
-        inserted.sort((a, b) => Number(a.global_position) - Number(b.global_position));
-        const events = inserted.map((row) => this.toEnvelope(row, false));
-        return {
-          streamVersion,
-          globalPosition: events.length ? events[events.length - 1].globalPosition : 0,
-          events,
-        };
-      });
+      rows = await this.db.query(
+        `SELECT event_id, global_position, stream_version FROM ${ident(this.name)}.append_events($1, $2, $3, $4, $5, $6, $7, $8::jsonb[], $9, $10, $11)`,
+        [
+          streams,
+          expected,
+          columns.streamOf,
+          columns.seq,
+          columns.ids,
+          columns.types,
+          schemaVersions,
+          datas,
+          metadata.partnerId ?? null,
+          JSON.stringify(meta),
+          time,
+        ],
+      );
     } catch (error) {
-      // A writer that bypassed the lock (or a unique id reused) still cannot overwrite: map to a conflict.
-      if ((error as { code?: string }).code === '23505')
-        throw new ConcurrencyError(appends[0].streamId, -1, -1);
+      const code = (error as { code?: string }).code;
+      // 23505: the version was taken by a concurrent writer; DAP09: the stream is not at the expected version.
+      if (code === '23505' || code === 'DAP09') {
+        const streamId =
+          code === 'DAP09' ? ((error as { detail?: string }).detail ?? streams[0]) : streams[0];
+        const expectedVersion = appends.find((a) => a.streamId === streamId)?.expectedVersion;
+        throw new ConcurrencyError(streamId, typeof expectedVersion === 'number' ? expectedVersion : -1, -1);
+      }
       throw error;
     }
+    const stored = new Map(rows.map((r) => [r.event_id, r]));
+    const events = ordered
+      .map(({ streamIndex, event, id }) => {
+        const row = stored.get(id)!;
+        const at = { ...metadata, time };
+        return envelopeOf(
+          this.name,
+          streams[streamIndex],
+          row.stream_version,
+          { ...event, id },
+          at,
+          row.global_position,
+        );
+      })
+      .sort((x, y) => x.globalPosition - y.globalPosition);
+    const lastStream = streams[streams.length - 1];
+    const result: AppendResult = {
+      streamVersion:
+        events.filter((e) => e.subject === lastStream).at(-1)?.streamVersion ??
+        (typeof appends.at(-1)!.expectedVersion === 'number'
+          ? (appends.at(-1)!.expectedVersion as number)
+          : 0),
+      globalPosition: events.length ? events[events.length - 1].globalPosition : 0,
+      events,
+    };
     this.signal.emit(result.globalPosition);
     return result;
   }
 
+  /**
+   * Returns only settled events: none of them can have an unseen event below it. An event is settled
+   * when every transaction that was running at the read's snapshot and might still be appending to this
+   * store below it has ended. First the cheap test (older than every running transaction); when that
+   * holds some back, the exact one: of the transactions running at the snapshot, only appends to this
+   * store in flight (they hold the store's in-flight lock) or ones that ended since count. A long
+   * transaction elsewhere on the server therefore does not hold readers back. What is still held back
+   * is retried for a moment, since appends in flight are short.
+   */
   async readAll(after: number, maxCount: number): Promise<EventEnvelope[]> {
-    const rows = await this.db.query<EventRow>(
-      `SELECT ${COLUMNS} FROM ${this.table} WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
-      [after, maxCount],
-    );
-    return rows.map((row) => this.toEnvelope(row));
+    for (let attempt = 1; ; attempt++) {
+      let rows = await this.db.query<EventRow & { settled: boolean }>(
+        `SELECT ${COLUMNS}, transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot())) AS settled
+           FROM ${this.table} WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+        [after, maxCount],
+      );
+      if (rows.every((row) => row.settled)) return rows.map((row) => this.toEnvelope(row));
+      rows = await this.db.query<EventRow & { settled: boolean }>(
+        `WITH snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+              appending AS MATERIALIZED (
+                SELECT t.transactionid FROM pg_locks a JOIN pg_locks t ON t.pid = a.pid AND t.locktype = 'transactionid'
+                 WHERE a.locktype = 'advisory' AND a.classid = ${IN_FLIGHT_CLASS} AND a.objid = ${inFlightKey(this.name)}
+                   AND a.objsubid = 2 AND a.granted),
+              bound AS (
+                SELECT coalesce(
+                  (SELECT min(x) FROM snapshot, pg_snapshot_xip(snapshot.s) AS x
+                    WHERE pg_xact_status(x) <> 'in progress' OR EXISTS (SELECT 1 FROM appending WHERE transactionid = xid(x))),
+                  (SELECT pg_snapshot_xmax(s) FROM snapshot)) AS xid)
+         SELECT ${COLUMNS}, transaction_id < (SELECT xid FROM bound) AS settled
+           FROM ${this.table} WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+        [after, maxCount],
+      );
+      const unsettled = rows.findIndex((row) => !row.settled);
+      if (unsettled === -1) return rows.map((row) => this.toEnvelope(row));
+      if (unsettled > 0 || attempt >= SETTLE_ATTEMPTS)
+        return rows.slice(0, unsettled).map((row) => this.toEnvelope(row));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
   }
 
   async headPosition(): Promise<number> {
@@ -186,7 +293,7 @@ export class SqlEventStore implements EventStore {
     return this.signal.on(listener);
   }
 
-  private toEnvelope(row: EventRow, applyUpcasters = true): EventEnvelope {
+  private toEnvelope(row: EventRow): EventEnvelope {
     const base = envelopeOf(
       this.name,
       row.stream_id,
@@ -201,8 +308,6 @@ export class SqlEventStore implements EventStore {
       },
       Number(row.global_position),
     );
-    return applyUpcasters
-      ? { ...base, ...upcast(this.upcasters, row.type, row.schema_version, row.data) }
-      : base;
+    return { ...base, ...upcast(this.upcasters, row.type, row.schema_version, row.data) };
   }
 }

@@ -35,12 +35,19 @@ describe('StoreLogEventSource on PostgreSQL: concurrent appends', () => {
     const store = await new SqlEventStore(t.db, 'src').migrate();
     const inbox = await new IdempotentConsumer(t.db, 'sink').migrate();
     await t.db.exec(`CREATE TABLE sink.counts (stream_id text PRIMARY KEY, n int NOT NULL)`);
+    // Widen the window between drawing positions and committing: a deferred trigger sleeps a random
+    // few milliseconds at COMMIT, so appends become visible out of position order, as under load.
+    await t.db.exec(`
+      CREATE FUNCTION src.slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_sleep(random() * 0.01); RETURN NULL; END $$;
+      CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON src.events DEFERRABLE INITIALLY DEFERRED
+        FOR EACH ROW EXECUTE FUNCTION src.slow_commit();`);
     const progress = new ConsumerProgress();
     const seen: number[] = [];
     // Poll hard so that the reader runs while writers are mid-transaction.
     const source = new StoreLogEventSource(() => new SqlEventStore(t.db, 'src'), inbox, progress, {
       pollIntervalMs: 1,
-      batchSize: 7,
+      batchSize: 1000,
     });
     await source.start(countingConsumer('sink.counter', seen));
 

@@ -19,7 +19,7 @@ export type EventStoreFactory = (
 /**
  * The event stores of this process: the services' own (opened by their modules, to append and to
  * relay) and the ones its consumers read. The one place that picks the adapter: `EVENT_STORE=sql`
- * (PostgreSQL or the embedded PGlite) or `kurrentdb`.
+ * (PostgreSQL: DATABASE_URL or the embedded server) or `kurrentdb`.
  */
 @Injectable()
 export class EventStores implements OnApplicationShutdown {

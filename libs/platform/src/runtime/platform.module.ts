@@ -1,9 +1,8 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
-import { PgliteSqlClient, PgSqlClient, type SqlClient } from '@dap/eventsourcing';
+import { PgSqlClient, type SqlClient } from '@dap/eventsourcing';
 import { ConsumerProgress, KafkaDistribution, kafkaSettingsFromEnv } from '@dap/messaging';
 import { AuthGuard } from '../auth/auth.guard.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
@@ -17,6 +16,7 @@ import { ConsumerHost } from './consumer-host.js';
 import { EventStores } from './event-stores.js';
 import { APP_CONFIG, CLOCK, KAFKA, LOGGER, SQL_CLIENT, systemClock, type Clock } from './tokens.js';
 import { DatabaseLifecycle } from './database-lifecycle.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
 
 export interface PlatformOptions {
   config: AppConfig;
@@ -26,12 +26,19 @@ export interface PlatformOptions {
   clock?: Clock;
 }
 
-/** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite under DATA_DIR. */
-export async function openDatabase(config: AppConfig): Promise<SqlClient> {
-  if (config.databaseUrl) return new PgSqlClient(config.databaseUrl);
-  await mkdir(config.dataDir, { recursive: true });
-  return PgliteSqlClient.open(join(config.dataDir, 'db'));
+/**
+ * Opens the configured database: PostgreSQL at DATABASE_URL, else the embedded PostgreSQL server under
+ * DATA_DIR, started here and stopped when the client closes. `share` lets an operator tool use the
+ * embedded server of a standalone process that is running on the same DATA_DIR.
+ */
+export async function openDatabase(config: AppConfig, options: { share?: boolean } = {}): Promise<SqlClient> {
+  if (config.databaseUrl) return new PgSqlClient(config.databaseUrl, { max: POOL_SIZE });
+  const server = await startEmbeddedPostgres(config.dataDir, options);
+  return new PgSqlClient(server.url, { max: POOL_SIZE, onClose: () => server.stop() });
 }
+
+/** Connections per process: the HTTP requests and every consumer's batch transaction share them. */
+const POOL_SIZE = 20;
 
 /** Everything a service module needs from its process: database, stores, consumers, mail, auth. */
 @Global()
@@ -44,7 +51,7 @@ export class PlatformModule {
       { provide: LOGGER, useValue: options.logger },
       { provide: CLOCK, useValue: options.clock ?? systemClock },
       { provide: SQL_CLIENT, useFactory: async () => options.db ?? openDatabase(config) },
-      // A database the platform opened is closed by it on shutdown (PGlite must close cleanly).
+      // A database the platform opened is closed by it on shutdown (the embedded server stops with it).
       {
         provide: DatabaseLifecycle,
         inject: [SQL_CLIENT],

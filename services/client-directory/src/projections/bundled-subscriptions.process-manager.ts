@@ -1,5 +1,5 @@
 import { clientProfileStreamId, type DelegationGranted, type EventEnvelope } from '@dap/contracts';
-import { handleCommand, type EventStore, type SqlExecutor } from '@dap/eventsourcing';
+import { handleCommand, type EventStore } from '@dap/eventsourcing';
 import type { EventConsumer } from '@dap/messaging';
 import { bundledSubscriptions } from '../domain/bundled-subscriptions.js';
 import { clientProfileDecider } from '../domain/client-profile.decider.js';
@@ -9,25 +9,24 @@ export const BUNDLED_SUBSCRIPTIONS = `${CLIENT_DIRECTORY}.bundled-subscriptions`
 
 /**
  * Process manager: a trial or purchase bundled with an accepted offer becomes a subscription of the
- * client's profile by itself. `storeFor(tx)` gives the client-directory store writing through the
- * consumer's transaction, so the append and the checkpoint commit together; the decider provisions
- * each bundled subscription id once ever, so a redelivered grant adds nothing.
+ * client's profile by itself. The append is its own transaction (appends never join another one), made
+ * before the checkpoint commits: the decider provisions each bundled subscription id once ever, so a
+ * grant delivered again after a crash adds nothing.
  */
 export class BundledSubscriptionsProcessManager implements EventConsumer {
   readonly name = BUNDLED_SUBSCRIPTIONS;
   readonly sources = ['consent'];
   readonly types = ['DelegationGranted'];
 
-  constructor(private readonly storeFor: (tx: SqlExecutor) => EventStore) {}
+  constructor(private readonly store: EventStore) {}
 
-  async handle(event: EventEnvelope, tx: SqlExecutor): Promise<void> {
+  async handle(event: EventEnvelope): Promise<void> {
     const granted = event.data as DelegationGranted;
     const commands = bundledSubscriptions(granted);
     if (commands.length === 0) return;
-    const store = this.storeFor(tx);
     for (const command of commands) {
       await handleCommand(
-        store,
+        this.store,
         clientProfileDecider,
         clientProfileStreamId(granted.partnerId, granted.clientId),
         command,

@@ -73,6 +73,8 @@ export const clientListDdl = `
       RETURN NULL;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.delegation_status = 'active' THEN
+      -- A count that reaches zero goes, so the table does not depend on the order rows came and went in.
+      DELETE FROM ${table('client_list_counts')} WHERE partner_id = OLD.partner_id AND health_rank = OLD.health_rank AND n = 1;
       UPDATE ${table('client_list_counts')} SET n = n - 1 WHERE partner_id = OLD.partner_id AND health_rank = OLD.health_rank;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.delegation_status = 'active' THEN

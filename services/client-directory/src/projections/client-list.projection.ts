@@ -16,209 +16,294 @@ import type {
 } from '@dap/contracts';
 import { isResolvedHealthStatus } from '@dap/contracts';
 import type { SqlExecutor } from '@dap/eventsourcing';
-import type { EventConsumer } from '@dap/messaging';
+import { setWiseRuns, type EventConsumer } from '@dap/messaging';
 import { CLIENT_DIRECTORY, table } from './client-directory.schema.js';
-import { refreshHealth, refreshProfile, refreshServiceRequests } from './client-list.refresh.js';
+import { keysOf, refreshHealth, refreshProfiles, refreshServiceRequests } from './client-list.refresh.js';
 
-type Handler = (event: EventEnvelope<string, any>, tx: SqlExecutor) => Promise<void>;
+type Events<T> = EventEnvelope<string, T>[];
 
-async function delegationGranted(event: EventEnvelope<string, DelegationGranted>, tx: SqlExecutor) {
-  const d = event.data;
-  const grantedAt = d.grantedAt ?? event.time;
-  const [row] = await tx.query(
-    `INSERT INTO ${table('client_list')} AS l (partner_id, client_id, delegation_id, delegation_status, granted_roles, granted_at,
-        expires_at, expires_sort, auto_extend, snapshot_name, snapshot_address, name, sort_name, primary_domain, sort_domain,
-        address, consent_position)
-     VALUES ($1, $2, $3, 'active', $4, $5, $6, coalesce($6::timestamptz, 'infinity'), $7, $8, $9, $8, lower($8), $10, lower($10), $9, $11)
-     ON CONFLICT (partner_id, client_id) DO UPDATE SET
-        delegation_id = EXCLUDED.delegation_id, delegation_status = 'active', granted_roles = EXCLUDED.granted_roles,
-        granted_at = EXCLUDED.granted_at, expires_at = EXCLUDED.expires_at, expires_sort = EXCLUDED.expires_sort,
-        auto_extend = EXCLUDED.auto_extend, snapshot_name = EXCLUDED.snapshot_name, snapshot_address = EXCLUDED.snapshot_address,
-        name = EXCLUDED.name, sort_name = EXCLUDED.sort_name, primary_domain = EXCLUDED.primary_domain,
-        sort_domain = EXCLUDED.sort_domain, address = EXCLUDED.address, consent_position = EXCLUDED.consent_position
-      WHERE l.consent_position < EXCLUDED.consent_position
-     RETURNING client_id`,
-    [
-      d.partnerId,
-      d.clientId,
-      d.delegationId,
-      d.grantedRoles,
-      grantedAt,
-      d.expiresAt ?? null,
-      d.autoExtend ?? false,
-      d.client.name,
-      JSON.stringify(d.client.address ?? null),
-      d.client.primaryDomain,
-      event.globalPosition,
-    ],
-  );
-  if (!row) return;
-  await refreshProfile(tx, d.partnerId, d.clientId);
-  await refreshHealth(tx, d.clientId);
-  await refreshServiceRequests(tx, d.partnerId, d.clientId);
+/**
+ * Applies a run of events of one type, set-wise, with the effect of applying them one by one: a run
+ * never holds two events for the same row (`key`), and every row keeps the position of the last event
+ * applied to it and ignores anything at or below it.
+ */
+interface Handler {
+  key(event: EventEnvelope<string, any>): string;
+  apply(events: Events<any>, tx: SqlExecutor): Promise<void>;
 }
 
-const delegationEnded =
-  (status: 'revoked' | 'expired'): Handler =>
-  async (event: EventEnvelope<string, DelegationRevoked | DelegationExpired>, tx) => {
-    await tx.query(
-      `UPDATE ${table('client_list')} SET delegation_status = $2, consent_position = $3
-      WHERE delegation_id = $1 AND consent_position < $3`,
-      [event.data.delegationId, status, event.globalPosition],
+/** The rows of a run as one JSON parameter, read with `jsonb_to_recordset`. */
+const json = (rows: unknown[]) => JSON.stringify(rows);
+
+const delegationGranted: Handler = {
+  key: (e) => `${e.data.partnerId}/${e.data.clientId}`,
+  async apply(events: Events<DelegationGranted>, tx) {
+    const rows = events.map(({ data: d, time, globalPosition }) => ({
+      partner_id: d.partnerId,
+      client_id: d.clientId,
+      delegation_id: d.delegationId,
+      granted_roles: d.grantedRoles,
+      granted_at: d.grantedAt ?? time,
+      expires_at: d.expiresAt ?? null,
+      auto_extend: d.autoExtend ?? false,
+      name: d.client.name,
+      address: d.client.address ?? null,
+      primary_domain: d.client.primaryDomain,
+      position: globalPosition,
+    }));
+    const changed = await tx.query<{ partner_id: string; client_id: string }>(
+      `INSERT INTO ${table('client_list')} AS l (partner_id, client_id, delegation_id, delegation_status, granted_roles, granted_at,
+          expires_at, expires_sort, auto_extend, snapshot_name, snapshot_address, name, sort_name, primary_domain, sort_domain,
+          address, consent_position)
+       SELECT u.partner_id, u.client_id, u.delegation_id, 'active', u.granted_roles, u.granted_at, u.expires_at,
+              coalesce(u.expires_at, 'infinity'), u.auto_extend, u.name, u.address, u.name, lower(u.name), u.primary_domain,
+              lower(u.primary_domain), u.address, u.position
+         FROM jsonb_to_recordset($1::jsonb) AS u(partner_id text, client_id text, delegation_id text, granted_roles text[],
+              granted_at timestamptz, expires_at timestamptz, auto_extend boolean, name text, address jsonb,
+              primary_domain text, position bigint)
+       ON CONFLICT (partner_id, client_id) DO UPDATE SET
+          delegation_id = EXCLUDED.delegation_id, delegation_status = 'active', granted_roles = EXCLUDED.granted_roles,
+          granted_at = EXCLUDED.granted_at, expires_at = EXCLUDED.expires_at, expires_sort = EXCLUDED.expires_sort,
+          auto_extend = EXCLUDED.auto_extend, snapshot_name = EXCLUDED.snapshot_name, snapshot_address = EXCLUDED.snapshot_address,
+          name = EXCLUDED.name, sort_name = EXCLUDED.sort_name, primary_domain = EXCLUDED.primary_domain,
+          sort_domain = EXCLUDED.sort_domain, address = EXCLUDED.address, consent_position = EXCLUDED.consent_position
+        WHERE l.consent_position < EXCLUDED.consent_position
+       RETURNING partner_id, client_id`,
+      [json(rows)],
     );
-  };
+    if (changed.length === 0) return;
+    const keys = keysOf(changed.map((r) => ({ partnerId: r.partner_id, clientId: r.client_id })));
+    await refreshProfiles(tx, keys);
+    await refreshHealth(tx, keys.clientIds);
+    await refreshServiceRequests(tx, keys);
+  },
+};
 
-async function delegationExtended(event: EventEnvelope<string, DelegationExtended>, tx: SqlExecutor) {
-  await tx.query(
-    `UPDATE ${table('client_list')} SET expires_at = $2, expires_sort = $2, consent_position = $3
-      WHERE delegation_id = $1 AND consent_position < $3`,
-    [event.data.delegationId, event.data.expiresAt, event.globalPosition],
-  );
-}
+const delegationEnded = (status: 'revoked' | 'expired'): Handler => ({
+  key: (e) => e.data.delegationId,
+  async apply(events: Events<DelegationRevoked | DelegationExpired>, tx) {
+    await tx.query(
+      `UPDATE ${table('client_list')} l SET delegation_status = $2, consent_position = u.position
+         FROM jsonb_to_recordset($1::jsonb) AS u(delegation_id text, position bigint)
+        WHERE l.delegation_id = u.delegation_id AND l.consent_position < u.position`,
+      [json(events.map((e) => ({ delegation_id: e.data.delegationId, position: e.globalPosition }))), status],
+    );
+  },
+});
 
-async function profileUpdated(event: EventEnvelope<string, ClientProfileUpdated>, tx: SqlExecutor) {
-  const { partnerId, clientId, name, address, tags } = event.data;
-  await tx.query(
-    `INSERT INTO ${table('client_profiles')} AS p (partner_id, client_id, name, address, tags, version, position)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (partner_id, client_id) DO UPDATE SET
-        name = coalesce(EXCLUDED.name, p.name), address = coalesce(EXCLUDED.address, p.address),
-        tags = coalesce(EXCLUDED.tags, p.tags), version = EXCLUDED.version, position = EXCLUDED.position
-      WHERE p.position < EXCLUDED.position`,
-    [
-      partnerId,
-      clientId,
-      name ?? null,
-      address ? JSON.stringify(address) : null,
-      tags ?? null,
-      event.streamVersion,
-      event.globalPosition,
-    ],
-  );
-  await refreshProfile(tx, partnerId, clientId);
-}
+const delegationExtended: Handler = {
+  key: (e) => e.data.delegationId,
+  async apply(events: Events<DelegationExtended>, tx) {
+    const rows = events.map((e) => ({
+      delegation_id: e.data.delegationId,
+      expires_at: e.data.expiresAt,
+      position: e.globalPosition,
+    }));
+    await tx.query(
+      `UPDATE ${table('client_list')} l SET expires_at = u.expires_at, expires_sort = u.expires_at, consent_position = u.position
+         FROM jsonb_to_recordset($1::jsonb) AS u(delegation_id text, expires_at timestamptz, position bigint)
+        WHERE l.delegation_id = u.delegation_id AND l.consent_position < u.position`,
+      [json(rows)],
+    );
+  },
+};
+
+const profileUpdated: Handler = {
+  key: (e) => `${e.data.partnerId}/${e.data.clientId}`,
+  async apply(events: Events<ClientProfileUpdated>, tx) {
+    const rows = events.map(({ data: p, streamVersion, globalPosition }) => ({
+      partner_id: p.partnerId,
+      client_id: p.clientId,
+      name: p.name ?? null,
+      address: p.address ?? null,
+      tags: p.tags ?? null,
+      version: streamVersion,
+      position: globalPosition,
+    }));
+    await tx.query(
+      `INSERT INTO ${table('client_profiles')} AS p (partner_id, client_id, name, address, tags, version, position)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(partner_id text, client_id text, name text, address jsonb, tags text[],
+              version integer, position bigint)
+       ON CONFLICT (partner_id, client_id) DO UPDATE SET
+          name = coalesce(EXCLUDED.name, p.name), address = coalesce(EXCLUDED.address, p.address),
+          tags = coalesce(EXCLUDED.tags, p.tags), version = EXCLUDED.version, position = EXCLUDED.position
+        WHERE p.position < EXCLUDED.position`,
+      [json(rows)],
+    );
+    await refreshProfiles(tx, keysOf(events.map((e) => e.data)));
+  },
+};
 
 /** Subscriptions move the profile version too (it is the ETag of the client's details). */
-async function touchProfile(event: EventEnvelope<string, SubscriptionPayload>, tx: SqlExecutor) {
-  const { partnerId, clientId } = event.data;
-  await tx.query(
-    `INSERT INTO ${table('client_profiles')} AS p (partner_id, client_id, version, position) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (partner_id, client_id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position
-      WHERE p.position < EXCLUDED.position`,
-    [partnerId, clientId, event.streamVersion, event.globalPosition],
-  );
-  await refreshProfile(tx, partnerId, clientId);
-}
+const subscriptionSet: Handler = {
+  key: (e) => `${e.data.partnerId}/${e.data.clientId}`,
+  async apply(events: Events<SubscriptionPayload>, tx) {
+    const rows = events.map(({ type, data: s, streamVersion, globalPosition }) => ({
+      partner_id: s.partnerId,
+      client_id: s.clientId,
+      subscription_id: s.subscriptionId,
+      product_id: s.productId,
+      name: s.name,
+      quantity: s.quantity,
+      status: s.status,
+      delegation_id: s.delegationId ?? null,
+      removed: type === 'SubscriptionRemoved',
+      version: streamVersion,
+      position: globalPosition,
+    }));
+    await tx.query(
+      `INSERT INTO ${table('client_subscriptions')} AS s
+          (partner_id, client_id, subscription_id, product_id, name, quantity, status, delegation_id, removed, position)
+       SELECT partner_id, client_id, subscription_id, product_id, name, quantity, status, delegation_id, removed, position
+         FROM jsonb_to_recordset($1::jsonb) AS u(partner_id text, client_id text, subscription_id text, product_id text,
+              name text, quantity integer, status text, delegation_id text, removed boolean, position bigint)
+       ON CONFLICT (partner_id, client_id, subscription_id) DO UPDATE SET
+          product_id = EXCLUDED.product_id, name = EXCLUDED.name, quantity = EXCLUDED.quantity, status = EXCLUDED.status,
+          delegation_id = EXCLUDED.delegation_id, removed = EXCLUDED.removed, position = EXCLUDED.position
+        WHERE s.position < EXCLUDED.position`,
+      [json(rows)],
+    );
+    await tx.query(
+      `INSERT INTO ${table('client_profiles')} AS p (partner_id, client_id, version, position)
+       SELECT partner_id, client_id, version, position
+         FROM jsonb_to_recordset($1::jsonb) AS u(partner_id text, client_id text, version integer, position bigint)
+       ON CONFLICT (partner_id, client_id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position
+        WHERE p.position < EXCLUDED.position`,
+      [json(rows)],
+    );
+    await refreshProfiles(tx, keysOf(events.map((e) => e.data)));
+  },
+};
 
-async function subscriptionSet(event: EventEnvelope<string, SubscriptionPayload>, tx: SqlExecutor) {
-  const s = event.data;
-  await tx.query(
-    `INSERT INTO ${table('client_subscriptions')} AS s
-        (partner_id, client_id, subscription_id, product_id, name, quantity, status, delegation_id, removed, position)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (partner_id, client_id, subscription_id) DO UPDATE SET
-        product_id = EXCLUDED.product_id, name = EXCLUDED.name, quantity = EXCLUDED.quantity, status = EXCLUDED.status,
-        delegation_id = EXCLUDED.delegation_id, removed = EXCLUDED.removed, position = EXCLUDED.position
-      WHERE s.position < EXCLUDED.position`,
-    [
-      s.partnerId,
-      s.clientId,
-      s.subscriptionId,
-      s.productId,
-      s.name,
-      s.quantity,
-      s.status,
-      s.delegationId ?? null,
-      event.type === 'SubscriptionRemoved',
-      event.globalPosition,
-    ],
-  );
-  await touchProfile(event, tx);
-}
+const healthIssueRaised: Handler = {
+  key: (e) => `${e.data.clientId}/${e.data.issueId}`,
+  async apply(events: Events<HealthIssueRaised>, tx) {
+    const rows = events.map(({ data: h, globalPosition }) => ({
+      client_id: h.clientId,
+      issue_id: h.issueId,
+      service: h.service,
+      feature: h.feature ?? null,
+      classification: h.classification,
+      title: h.title,
+      impact_description: h.impactDescription,
+      status: h.status,
+      active: !isResolvedHealthStatus(h.status),
+      start_date_time: h.startDateTime,
+      position: globalPosition,
+    }));
+    await tx.query(
+      `INSERT INTO ${table('health_issues')} AS h (client_id, issue_id, service, feature, classification, title, impact_description,
+          status, active, start_date_time, position)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(client_id text, issue_id text, service text, feature text,
+              classification text, title text, impact_description text, status text, active boolean,
+              start_date_time timestamptz, position bigint)
+       ON CONFLICT (client_id, issue_id) DO UPDATE SET
+          service = EXCLUDED.service, feature = EXCLUDED.feature, classification = EXCLUDED.classification, title = EXCLUDED.title,
+          impact_description = EXCLUDED.impact_description, status = EXCLUDED.status, active = EXCLUDED.active,
+          start_date_time = EXCLUDED.start_date_time, end_date_time = NULL, position = EXCLUDED.position
+        WHERE h.position < EXCLUDED.position`,
+      [json(rows)],
+    );
+    await refreshHealth(
+      tx,
+      events.map((e) => e.data.clientId),
+    );
+  },
+};
 
-async function healthIssueRaised(event: EventEnvelope<string, HealthIssueRaised>, tx: SqlExecutor) {
-  const h = event.data;
-  await tx.query(
-    `INSERT INTO ${table('health_issues')} AS h (client_id, issue_id, service, feature, classification, title, impact_description,
-        status, active, start_date_time, position)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-     ON CONFLICT (client_id, issue_id) DO UPDATE SET
-        service = EXCLUDED.service, feature = EXCLUDED.feature, classification = EXCLUDED.classification, title = EXCLUDED.title,
-        impact_description = EXCLUDED.impact_description, status = EXCLUDED.status, active = EXCLUDED.active,
-        start_date_time = EXCLUDED.start_date_time, end_date_time = NULL, position = EXCLUDED.position
-      WHERE h.position < EXCLUDED.position`,
-    [
-      h.clientId,
-      h.issueId,
-      h.service,
-      h.feature ?? null,
-      h.classification,
-      h.title,
-      h.impactDescription,
-      h.status,
-      !isResolvedHealthStatus(h.status),
-      h.startDateTime,
-      event.globalPosition,
-    ],
-  );
-  await refreshHealth(tx, h.clientId);
-}
+const healthIssueChanged: Handler = {
+  key: (e) => `${e.data.clientId}/${e.data.issueId}`,
+  async apply(events: Events<HealthIssueUpdated | HealthIssueResolved>, tx) {
+    const rows = events.map(({ type, data: h, time, globalPosition }) => ({
+      client_id: h.clientId,
+      issue_id: h.issueId,
+      status: h.status,
+      active: !(type === 'HealthIssueResolved' || isResolvedHealthStatus(h.status)),
+      message: (h as HealthIssueUpdated).message ?? null,
+      end_date_time: (h as HealthIssueResolved).endDateTime ?? null,
+      time,
+      position: globalPosition,
+    }));
+    await tx.query(
+      `UPDATE ${table('health_issues')} h SET status = u.status, active = u.active, last_message = coalesce(u.message, h.last_message),
+              end_date_time = CASE WHEN u.active THEN NULL ELSE coalesce(u.end_date_time, h.end_date_time, u.time) END,
+              position = u.position
+         FROM jsonb_to_recordset($1::jsonb) AS u(client_id text, issue_id text, status text, active boolean, message text,
+              end_date_time timestamptz, time timestamptz, position bigint)
+        WHERE h.client_id = u.client_id AND h.issue_id = u.issue_id AND h.position < u.position`,
+      [json(rows)],
+    );
+    await refreshHealth(
+      tx,
+      events.map((e) => e.data.clientId),
+    );
+  },
+};
 
-async function healthIssueChanged(
-  event: EventEnvelope<string, HealthIssueUpdated | HealthIssueResolved>,
-  tx: SqlExecutor,
-) {
-  const h = event.data;
-  const resolved = event.type === 'HealthIssueResolved' || isResolvedHealthStatus(h.status);
-  await tx.query(
-    `UPDATE ${table('health_issues')} SET status = $3, active = $4, last_message = coalesce($5, last_message),
-            end_date_time = CASE WHEN $4 THEN NULL ELSE coalesce($6::timestamptz, end_date_time, $7::timestamptz) END, position = $8
-      WHERE client_id = $1 AND issue_id = $2 AND position < $8`,
-    [
-      h.clientId,
-      h.issueId,
-      h.status,
-      !resolved,
-      (h as HealthIssueUpdated).message ?? null,
-      (h as HealthIssueResolved).endDateTime ?? null,
-      event.time,
-      event.globalPosition,
-    ],
-  );
-  await refreshHealth(tx, h.clientId);
-}
+const serviceRequestCreated: Handler = {
+  key: (e) => e.data.requestId,
+  async apply(events: Events<ServiceRequestCreated>, tx) {
+    const rows = events.map(({ data: r, time, globalPosition }) => ({
+      request_id: r.requestId,
+      partner_id: r.partnerId,
+      client_id: r.clientId,
+      title: r.title,
+      severity: r.severity,
+      time,
+      position: globalPosition,
+    }));
+    await tx.query(
+      `INSERT INTO ${table('service_requests')} (request_id, partner_id, client_id, title, severity, status, created_at, updated_at, position)
+       SELECT request_id, partner_id, client_id, title, severity, 'open', time, time, position
+         FROM jsonb_to_recordset($1::jsonb) AS u(request_id text, partner_id text, client_id text, title text, severity text,
+              time timestamptz, position bigint)
+       ON CONFLICT (request_id) DO NOTHING`,
+      [json(rows)],
+    );
+    await refreshServiceRequests(tx, keysOf(events.map((e) => e.data)));
+  },
+};
 
-async function serviceRequestCreated(event: EventEnvelope<string, ServiceRequestCreated>, tx: SqlExecutor) {
-  const r = event.data;
-  await tx.query(
-    `INSERT INTO ${table('service_requests')} (request_id, partner_id, client_id, title, severity, status, created_at, updated_at, position)
-     VALUES ($1, $2, $3, $4, $5, 'open', $6, $6, $7) ON CONFLICT (request_id) DO NOTHING`,
-    [r.requestId, r.partnerId, r.clientId, r.title, r.severity, event.time, event.globalPosition],
-  );
-  await refreshServiceRequests(tx, r.partnerId, r.clientId);
-}
+const serviceRequestStatusChanged: Handler = {
+  key: (e) => e.data.requestId,
+  async apply(events: Events<ServiceRequestStatusChanged>, tx) {
+    const rows = events.map((e) => ({
+      request_id: e.data.requestId,
+      status: e.data.to,
+      time: e.time,
+      position: e.globalPosition,
+    }));
+    const changed = await tx.query<{ partner_id: string; client_id: string }>(
+      `UPDATE ${table('service_requests')} r SET status = u.status, updated_at = u.time, position = u.position
+         FROM jsonb_to_recordset($1::jsonb) AS u(request_id text, status text, time timestamptz, position bigint)
+        WHERE r.request_id = u.request_id AND r.position < u.position RETURNING r.partner_id, r.client_id`,
+      [json(rows)],
+    );
+    await refreshServiceRequests(
+      tx,
+      keysOf(changed.map((r) => ({ partnerId: r.partner_id, clientId: r.client_id }))),
+    );
+  },
+};
 
-async function serviceRequestStatusChanged(
-  event: EventEnvelope<string, ServiceRequestStatusChanged>,
-  tx: SqlExecutor,
-) {
-  const [row] = await tx.query<{ partner_id: string; client_id: string }>(
-    `UPDATE ${table('service_requests')} SET status = $2, updated_at = $3, position = $4
-      WHERE request_id = $1 AND position < $4 RETURNING partner_id, client_id`,
-    [event.data.requestId, event.data.to, event.time, event.globalPosition],
-  );
-  if (row) await refreshServiceRequests(tx, row.partner_id, row.client_id);
-}
-
-async function roleChanged(event: EventEnvelope<string, RoleAssigned | RoleRevoked>, tx: SqlExecutor) {
-  const role = event.type === 'RoleAssigned' ? (event.data as RoleAssigned).role : null;
-  await tx.query(
-    `INSERT INTO ${table('partner_user_roles')} AS r (partner_id, user_id, role, position) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (partner_id, user_id) DO UPDATE SET role = EXCLUDED.role, position = EXCLUDED.position
-      WHERE r.position < EXCLUDED.position`,
-    [event.data.partnerId, event.data.userId, role, event.globalPosition],
-  );
-}
+const roleChanged: Handler = {
+  key: (e) => `${e.data.partnerId}/${e.data.userId}`,
+  async apply(events: Events<RoleAssigned | RoleRevoked>, tx) {
+    const rows = events.map((e) => ({
+      partner_id: e.data.partnerId,
+      user_id: e.data.userId,
+      role: e.type === 'RoleAssigned' ? (e.data as RoleAssigned).role : null,
+      position: e.globalPosition,
+    }));
+    await tx.query(
+      `INSERT INTO ${table('partner_user_roles')} AS r (partner_id, user_id, role, position)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(partner_id text, user_id text, role text, position bigint)
+       ON CONFLICT (partner_id, user_id) DO UPDATE SET role = EXCLUDED.role, position = EXCLUDED.position
+        WHERE r.position < EXCLUDED.position`,
+      [json(rows)],
+    );
+  },
+};
 
 const handlers: Record<string, Handler> = {
   DelegationGranted: delegationGranted,
@@ -240,7 +325,9 @@ const handlers: Record<string, Handler> = {
 
 /**
  * The client management list: fed by consent (delegations), health (issues), service-request and this
- * service's own profile events. Every handler is idempotent (position guards and recounts).
+ * service's own profile events. A batch is applied set-wise, a run of same-type events per statement
+ * (10,000 clients' health issues in a few statements); every handler is idempotent (position guards
+ * and recounts).
  */
 export class ClientListProjection implements EventConsumer {
   static readonly NAME = `${CLIENT_DIRECTORY}.client-list`;
@@ -248,13 +335,16 @@ export class ClientListProjection implements EventConsumer {
   readonly sources = ['consent', 'health', 'service-request', CLIENT_DIRECTORY] as const;
   readonly types = Object.keys(handlers);
 
-  async handle(event: EventEnvelope, tx: SqlExecutor): Promise<void> {
-    const handler = handlers[event.type];
-    if (!handler) return;
+  handle(event: EventEnvelope, tx: SqlExecutor): Promise<void> {
+    return this.handleBatch([event], tx);
+  }
+
+  async handleBatch(events: EventEnvelope[], tx: SqlExecutor): Promise<void> {
     // Each source runs in its own transaction, and a row's counts are recomputed from other tables:
     // two sources touching one client at once would each miss the other's uncommitted rows. One lock
     // per projection (held to commit) puts its transactions one after another; one lock cannot deadlock.
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [this.name]);
-    await handler(event, tx);
+    for (const run of setWiseRuns(events, (e) => handlers[e.type]?.key(e)))
+      await handlers[run[0].type].apply(run, tx);
   }
 }

@@ -1,44 +1,59 @@
 import type { SqlExecutor } from '@dap/eventsourcing';
 import { table } from './client-directory.schema.js';
 
-/** Re-derives name, address and tags of a list row from the snapshot and the partner's profile. */
-export async function refreshProfile(tx: SqlExecutor, partnerId: string, clientId: string): Promise<void> {
+/** (partner, client) pairs, as two parallel arrays for `unnest`. */
+export interface ClientKeys {
+  partnerIds: string[];
+  clientIds: string[];
+}
+
+export const keysOf = (rows: { partnerId: string; clientId: string }[]): ClientKeys => ({
+  partnerIds: rows.map((r) => r.partnerId),
+  clientIds: rows.map((r) => r.clientId),
+});
+
+/** Re-derives name, address and tags of list rows from the snapshot and the partner's profile. */
+export async function refreshProfiles(tx: SqlExecutor, keys: ClientKeys): Promise<void> {
+  if (keys.clientIds.length === 0) return;
   await tx.query(
     `UPDATE ${table('client_list')} l
         SET name = coalesce(p.name, l.snapshot_name), sort_name = lower(coalesce(p.name, l.snapshot_name)),
             address = coalesce(p.address, l.snapshot_address), tags = coalesce(p.tags, '{}'), profile_version = p.version
-       FROM ${table('client_profiles')} p
-      WHERE l.partner_id = $1 AND l.client_id = $2 AND p.partner_id = l.partner_id AND p.client_id = l.client_id`,
-    [partnerId, clientId],
+       FROM unnest($1::text[], $2::text[]) AS k(partner_id, client_id), ${table('client_profiles')} p
+      WHERE l.partner_id = k.partner_id AND l.client_id = k.client_id
+        AND p.partner_id = l.partner_id AND p.client_id = l.client_id`,
+    [keys.partnerIds, keys.clientIds],
   );
 }
 
-/** Recounts a client's active health issues into every partner's row of it. */
-export async function refreshHealth(tx: SqlExecutor, clientId: string): Promise<void> {
+/** Recounts clients' active health issues into every partner's row of them. */
+export async function refreshHealth(tx: SqlExecutor, clientIds: string[]): Promise<void> {
+  if (clientIds.length === 0) return;
   await tx.query(
     `UPDATE ${table('client_list')} l
         SET active_incidents = h.incidents, active_advisories = h.advisories,
             health_rank = CASE WHEN h.incidents > 0 THEN 0 WHEN h.advisories > 0 THEN 1 ELSE 2 END
-       FROM (SELECT count(*) FILTER (WHERE classification = 'incident')::int AS incidents,
-                    count(*) FILTER (WHERE classification <> 'incident')::int AS advisories
-               FROM ${table('health_issues')} WHERE client_id = $1 AND active) h
-      WHERE l.client_id = $1
+       FROM (SELECT c.client_id,
+                    count(i.issue_id) FILTER (WHERE i.classification = 'incident')::int AS incidents,
+                    count(i.issue_id) FILTER (WHERE i.classification <> 'incident')::int AS advisories
+               FROM (SELECT DISTINCT unnest($1::text[]) AS client_id) c
+               LEFT JOIN ${table('health_issues')} i ON i.client_id = c.client_id AND i.active
+              GROUP BY c.client_id) h
+      WHERE l.client_id = h.client_id
         AND (l.active_incidents, l.active_advisories) IS DISTINCT FROM (h.incidents, h.advisories)`,
-    [clientId],
+    [clientIds],
   );
 }
 
-/** Recounts the open (not closed) service requests of one partner for one client. */
-export async function refreshServiceRequests(
-  tx: SqlExecutor,
-  partnerId: string,
-  clientId: string,
-): Promise<void> {
+/** Recounts the open (not closed) service requests of partners' clients. */
+export async function refreshServiceRequests(tx: SqlExecutor, keys: ClientKeys): Promise<void> {
+  if (keys.clientIds.length === 0) return;
   await tx.query(
     `UPDATE ${table('client_list')} l
         SET open_service_requests = (SELECT count(*)::int FROM ${table('service_requests')} r
-                                      WHERE r.partner_id = $1 AND r.client_id = $2 AND r.status <> 'closed')
-      WHERE l.partner_id = $1 AND l.client_id = $2`,
-    [partnerId, clientId],
+                                      WHERE r.partner_id = l.partner_id AND r.client_id = l.client_id AND r.status <> 'closed')
+       FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) AS k(partner_id, client_id)
+      WHERE l.partner_id = k.partner_id AND l.client_id = k.client_id`,
+    [keys.partnerIds, keys.clientIds],
   );
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The audit trail from the command line, against the configured store (DATABASE_URL for
- * PostgreSQL, else the embedded PGlite data directory DATA_DIR/db):
+ * PostgreSQL, else the embedded server under DATA_DIR: the running standalone's, or started for the run):
  *
  *   node services/consent/dist/cli/audit.js replay [--format ndjson|csv] [--from ISO] [--to ISO]
  *        [--client ID] [--partner ID] [--user ID]
@@ -9,10 +9,10 @@
  *
  * `replay` streams page by page (constant memory). `verify` exits 2 when the chain is broken.
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
-import { PgliteSqlClient, PgSqlClient, SqlEventStore, type SqlClient } from '@dap/eventsourcing';
+import { PgSqlClient, SqlEventStore, type SqlClient } from '@dap/eventsourcing';
+import { startEmbeddedPostgres } from '@dap/platform';
 import { CSV_COLUMNS, csvLine, replayAuditTrail } from '../audit/audit-replay.js';
 import { verifyAuditChain } from '../audit/audit-verifier.js';
 
@@ -25,7 +25,8 @@ async function write(out: Writable, text: string): Promise<void> {
 
 export async function openConfiguredDatabase(env: NodeJS.ProcessEnv = process.env): Promise<SqlClient> {
   if (env.DATABASE_URL) return new PgSqlClient(env.DATABASE_URL, { max: 2 });
-  return PgliteSqlClient.open(join(env.DATA_DIR ?? './data', 'db'));
+  const server = await startEmbeddedPostgres(env.DATA_DIR ?? './data', { share: true });
+  return new PgSqlClient(server.url, { max: 2, onClose: () => server.stop() });
 }
 
 export interface AuditToolIo {
