@@ -37,7 +37,7 @@ async function registeredConsumers(db: SqlClient) {
   const stores = { get: (name: string) => new SqlEventStore(db, name) };
   const none = {} as never;
   await new OfferModule(db, consumers, none, none).onModuleInit();
-  await new ConsentModule(db, consumers, none, none).onModuleInit();
+  await new ConsentModule(db, consumers, none, none, none).onModuleInit();
   await new HealthModule(db, consumers).onModuleInit();
   await new ServiceRequestModule(db, consumers).onModuleInit();
   await new ClientDirectoryModule(db, consumers, stores as never).onModuleInit();

@@ -20,7 +20,12 @@ export class ConsumerProgress {
     this.positions.set(consumer, map);
     if ((map.get(source) ?? -1) >= position) return;
     map.set(source, position);
-    this.emitter.emit('progress');
+    this.emitter.emit('progress', consumer, source, position);
+  }
+
+  /** Calls `listener` on every advance (the HTTP workers that run no consumers learn them this way). */
+  onReport(listener: (consumer: string, source: string, position: number) => void): void {
+    this.emitter.on('progress', listener);
   }
 
   follows(consumer: string, source: string): boolean {

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -11,6 +12,7 @@ import { validationPipe } from './errors/validation.js';
 import { rejectNulCharacters } from './http/nul-guard.js';
 import { createLogger, PinoNestLogger } from './logging.js';
 import { Metrics } from './ops/metrics.js';
+import { runHttpWorkers } from './runtime/http-workers.js';
 import { PlatformModule } from './runtime/platform.module.js';
 import type { Clock } from './runtime/tokens.js';
 
@@ -97,8 +99,16 @@ export async function createApp(modules: Type[], options: AppOptions = {}): Prom
   return app;
 }
 
-/** Starts an application on PORT and logs where; announces the development secrets loudly. */
-export async function runApp(modules: Type[], title: string): Promise<NestFastifyApplication> {
+/**
+ * Starts an application on PORT and logs where; announces the development secrets loudly. With
+ * `httpWorkers` (the standalone process) and HTTP_WORKERS > 1, this process becomes the primary of that
+ * many HTTP workers, each of which runs the application (see `runHttpWorkers`).
+ */
+export async function runApp(
+  modules: Type[],
+  title: string,
+  options: { httpWorkers?: boolean } = {},
+): Promise<NestFastifyApplication | undefined> {
   let config: AppConfig;
   try {
     config = loadConfig();
@@ -107,10 +117,14 @@ export async function runApp(modules: Type[], title: string): Promise<NestFastif
     process.exit(1);
   }
   const logger = createLogger(config.logLevel);
-  if (config.devJwtSecret)
-    logger.warn('AUTH_JWT_SECRET is not set: using the DEVELOPMENT secret. Never use this in production.');
-  if (config.devLinkSecret)
-    logger.warn('OFFER_LINK_SECRET is not set: using the DEVELOPMENT secret for offer links.');
+  const worker = process.env.DAP_HTTP_WORKER === '1';
+  if (!worker && options.httpWorkers && config.httpWorkers > 1 && cluster.isPrimary) {
+    announceDevelopmentSecrets(config, logger);
+    await runHttpWorkers(config, logger);
+    logger.info({ workers: config.httpWorkers }, `${title}: starting ${config.httpWorkers} HTTP workers`);
+    return undefined;
+  }
+  if (!worker) announceDevelopmentSecrets(config, logger);
   const started = performance.now();
   const app = await createApp(modules, { config, logger, title });
   await app.listen({ port: config.port, host: config.host });
@@ -119,4 +133,11 @@ export async function runApp(modules: Type[], title: string): Promise<NestFastif
     `${title} ready on http://localhost:${config.port}`,
   );
   return app;
+}
+
+function announceDevelopmentSecrets(config: AppConfig, logger: Logger): void {
+  if (config.devJwtSecret)
+    logger.warn('AUTH_JWT_SECRET is not set: using the DEVELOPMENT secret. Never use this in production.');
+  if (config.devLinkSecret)
+    logger.warn('OFFER_LINK_SECRET is not set: using the DEVELOPMENT secret for offer links.');
 }

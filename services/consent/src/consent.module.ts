@@ -7,7 +7,17 @@ import {
 } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { EventStore, SqlClient } from '@dap/eventsourcing';
-import { CLOCK, ConsumerHost, EventStores, LOGGER, Mailer, SQL_CLIENT, type Clock } from '@dap/platform';
+import {
+  APP_CONFIG,
+  CLOCK,
+  ConsumerHost,
+  EventStores,
+  LOGGER,
+  Mailer,
+  SQL_CLIENT,
+  type AppConfig,
+  type Clock,
+} from '@dap/platform';
 import { AccessDecisionsController } from './api/access-decisions.controller.js';
 import { AuditController } from './api/audit.controller.js';
 import { DelegationsController } from './api/delegations.controller.js';
@@ -95,6 +105,7 @@ export class ConsentModule implements OnModuleInit, OnApplicationBootstrap, OnAp
     @Inject(ConsumerHost) private readonly consumers: ConsumerHost,
     @Inject(Mailer) private readonly mailer: Mailer,
     @Inject(ExpiryScheduler) private readonly scheduler: ExpiryScheduler,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -111,7 +122,8 @@ export class ConsentModule implements OnModuleInit, OnApplicationBootstrap, OnAp
   }
 
   onApplicationBootstrap(): void {
-    this.scheduler.start();
+    // In the standalone's extra HTTP workers, the one worker that runs the consumers also runs this.
+    if (this.config.backgroundWork) this.scheduler.start();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -2,4 +2,4 @@ import 'reflect-metadata';
 import { runApp } from '@dap/platform';
 import { StandaloneModule } from './standalone.module.js';
 
-await runApp([StandaloneModule], 'delegated-admin (standalone)');
+await runApp([StandaloneModule], 'delegated-admin (standalone)', { httpWorkers: true });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
@@ -34,6 +35,9 @@ const schema = z
     PLATFORM_TENANT_ID: z.string().min(1).default('platform'),
     MAIL_FROM: z.string().default('Delegated Admin <no-reply@localhost>'),
     POLL_INTERVAL_MS: z.coerce.number().int().min(1).default(250),
+    HTTP_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.min(2, availableParallelism())),
+    // Set by the standalone process for its HTTP workers: only one runs consumers and schedulers.
+    DAP_BACKGROUND_WORK: z.enum(['on', 'off']).default('on'),
   })
   .superRefine((env, ctx) => {
     if (env.EVENT_STORE === 'kurrentdb' && !env.KURRENTDB_URL)
@@ -80,6 +84,10 @@ export interface AppConfig {
   platformTenantId: string;
   mailFrom: string;
   pollIntervalMs: number;
+  /** Standalone: HTTP worker processes sharing the port and the embedded server. */
+  httpWorkers: number;
+  /** False in the standalone's extra HTTP workers: consumers, relays and schedulers run in one process. */
+  backgroundWork: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -113,5 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     platformTenantId: e.PLATFORM_TENANT_ID,
     mailFrom: e.MAIL_FROM,
     pollIntervalMs: e.POLL_INTERVAL_MS,
+    httpWorkers: e.HTTP_WORKERS,
+    backgroundWork: e.DAP_BACKGROUND_WORK === 'on',
   };
 }

@@ -17,6 +17,7 @@ import {
 import type { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../ops/metrics.js';
 import { EventStores } from './event-stores.js';
+import { joinWorkerBridge } from './worker-bridge.js';
 import { APP_CONFIG, KAFKA, LOGGER, SQL_CLIENT } from './tokens.js';
 
 /**
@@ -53,6 +54,9 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    joinWorkerBridge(this.progress, this.config.backgroundWork);
+    // An extra HTTP worker of the standalone process: another worker runs the consumers.
+    if (!this.config.backgroundWork) return;
     const onError = (consumer: string, error: unknown) =>
       this.logger.warn({ err: error, consumer }, 'consumer failed, retrying');
     let newSource: (inbox: IdempotentConsumer) => EventSource;

@@ -50,7 +50,12 @@ export class PlatformModule {
       { provide: APP_CONFIG, useValue: config },
       { provide: LOGGER, useValue: options.logger },
       { provide: CLOCK, useValue: options.clock ?? systemClock },
-      { provide: SQL_CLIENT, useFactory: async () => options.db ?? openDatabase(config) },
+      {
+        provide: SQL_CLIENT,
+        // A standalone HTTP worker uses the embedded server its primary process started.
+        useFactory: async () =>
+          options.db ?? openDatabase(config, { share: process.env.DAP_HTTP_WORKER === '1' }),
+      },
       // A database the platform opened is closed by it on shutdown (the embedded server stops with it).
       {
         provide: DatabaseLifecycle,

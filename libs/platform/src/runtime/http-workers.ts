@@ -1,0 +1,63 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/app-config.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+import { isWorkerMessage, type WorkerMessage } from './worker-bridge.js';
+
+/**
+ * The standalone's primary process when it runs several HTTP workers (`HTTP_WORKERS`, default: two on
+ * a machine with two cores or more). It owns the embedded database server (workers connect to it),
+ * forks the workers onto one shared port, and relays between them: appends wake readers everywhere,
+ * and the consumer progress of worker 1, the only one running consumers and schedulers, reaches the
+ * others' X-Min-Position waits. A worker that dies is replaced. On SIGTERM/SIGINT the workers shut down
+ * (each finishes its requests and batches), then the server stops, then the primary exits by the signal.
+ */
+export async function runHttpWorkers(config: AppConfig, logger: Logger): Promise<void> {
+  const server: EmbeddedPostgres | undefined = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres(config.dataDir, { log: (line) => logger.warn(line) });
+  const progress = new Map<string, WorkerMessage>();
+  const roles = new Map<Worker, number>();
+  let stopping = false;
+
+  const fork = (index: number) => {
+    const worker = cluster.fork({
+      DAP_HTTP_WORKER: '1',
+      DAP_BACKGROUND_WORK: index === 0 ? 'on' : 'off',
+    });
+    roles.set(worker, index);
+    worker.on('online', () => progress.forEach((message) => worker.send(message)));
+    worker.on('message', (message: unknown) => {
+      if (!isWorkerMessage(message)) return;
+      if (message.dap === 'progress') progress.set(`${message.consumer}\u0000${message.source}`, message);
+      for (const other of roles.keys()) if (other !== worker && other.isConnected()) other.send(message);
+    });
+    worker.on('exit', (code, signal) => {
+      roles.delete(worker);
+      if (stopping) return;
+      logger.error({ worker: index + 1, code, signal }, 'HTTP worker died: starting another');
+      fork(index);
+    });
+  };
+  for (let i = 0; i < config.httpWorkers; i++) fork(i);
+
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(
+      [...roles.keys()].map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            worker.once('exit', () => resolve());
+            // A plain signal, not worker.kill() (that disconnects first, and a disconnected worker exits at once).
+            worker.process.kill('SIGTERM');
+          }),
+      ),
+    );
+    await server?.stop();
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}

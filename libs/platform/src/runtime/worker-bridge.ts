@@ -1,0 +1,32 @@
+import { relayAppendSignals, appendSignalFor } from '@dap/eventsourcing';
+import type { ConsumerProgress } from '@dap/messaging';
+
+/** What the standalone's HTTP workers tell each other through the primary process. */
+export type WorkerMessage =
+  | { dap: 'appended'; key: string; position: number }
+  | { dap: 'progress'; consumer: string; source: string; position: number };
+
+export const isWorkerMessage = (m: unknown): m is WorkerMessage =>
+  typeof m === 'object' &&
+  m !== null &&
+  ((m as WorkerMessage).dap === 'appended' || (m as WorkerMessage).dap === 'progress');
+
+/**
+ * In an HTTP worker of the standalone process: appends made here wake readers in the other workers
+ * (the consumers run in one of them), and consumer progress made there reaches this worker's
+ * X-Min-Position waits and readiness. A no-op outside such a worker.
+ */
+export function joinWorkerBridge(progress: ConsumerProgress, runsConsumers: boolean): void {
+  if (!process.send || process.env.DAP_HTTP_WORKER !== '1') return;
+  const send = (message: WorkerMessage) => process.send?.(message);
+  relayAppendSignals((key, position) => send({ dap: 'appended', key, position }));
+  if (runsConsumers)
+    progress.onReport((consumer, source, position) => send({ dap: 'progress', consumer, source, position }));
+  process.on('message', (message) => {
+    if (!isWorkerMessage(message)) return;
+    if (message.dap === 'appended') appendSignalFor(message.key).emitRelayed(message.position);
+    else progress.report(message.consumer, message.source, message.position);
+  });
+  // The primary is gone (killed): this worker must not live on without it.
+  process.on('disconnect', () => process.exit(1));
+}
