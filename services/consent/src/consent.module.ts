@@ -7,7 +7,17 @@ import {
 } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { EventStore, SqlClient } from '@dap/eventsourcing';
-import { CLOCK, ConsumerHost, EventStores, LOGGER, Mailer, SQL_CLIENT, type Clock } from '@dap/platform';
+import {
+  APP_CONFIG,
+  CLOCK,
+  ConsumerHost,
+  EventStores,
+  LOGGER,
+  Mailer,
+  SQL_CLIENT,
+  type AppConfig,
+  type Clock,
+} from '@dap/platform';
 import { AccessDecisionsController } from './api/access-decisions.controller.js';
 import { AuditController } from './api/audit.controller.js';
 import { DelegationsController } from './api/delegations.controller.js';
@@ -49,7 +59,11 @@ const tickMs = () => Number(process.env.CONSENT_EXPIRY_TICK_MS ?? 60_000) || 60_
       inject: [EventStores],
       useFactory: (stores: EventStores) => stores.open(CONSENT_SERVICE),
     },
-    { provide: AcceptanceRateLimiter, useValue: new AcceptanceRateLimiter() },
+    {
+      provide: AcceptanceRateLimiter,
+      inject: [SQL_CLIENT, APP_CONFIG],
+      useFactory: (db: SqlClient, config: AppConfig) => new AcceptanceRateLimiter(db, config.offerLinkLimits),
+    },
     {
       provide: OfferLinks,
       inject: [CONSENT_STORE, SQL_CLIENT, CLOCK, AcceptanceRateLimiter],

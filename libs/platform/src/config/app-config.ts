@@ -3,6 +3,10 @@ import { z } from 'zod';
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 export const DEV_LINK_SECRET = 'dev-only-offer-link-secret-0123456789abcdef';
 
+/** A count of attempts per window (SPEC §5: offer-link attempts are rate-limited). */
+const attempts = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
+const windowSeconds = (fallback: number) => z.coerce.number().int().min(1).max(86_400).default(fallback);
+
 const schema = z
   .object({
     NODE_ENV: z.string().default('development'),
@@ -34,6 +38,10 @@ const schema = z
     PLATFORM_TENANT_ID: z.string().min(1).default('platform'),
     MAIL_FROM: z.string().default('Delegated Admin <no-reply@localhost>'),
     POLL_INTERVAL_MS: z.coerce.number().int().min(1).default(250),
+    OFFER_LINK_CALLER_LIMIT: attempts(10),
+    OFFER_LINK_CALLER_WINDOW_SECONDS: windowSeconds(60),
+    OFFER_LINK_FAILURE_LIMIT: attempts(30),
+    OFFER_LINK_FAILURE_WINDOW_SECONDS: windowSeconds(60),
   })
   .superRefine((env, ctx) => {
     if (env.EVENT_STORE === 'kurrentdb' && !env.KURRENTDB_URL)
@@ -80,6 +88,18 @@ export interface AppConfig {
   platformTenantId: string;
   mailFrom: string;
   pollIntervalMs: number;
+  offerLinkLimits: OfferLinkLimits;
+}
+
+export interface AttemptLimit {
+  limit: number;
+  windowMs: number;
+}
+
+/** Offer-link attempts: all of them per caller, the failed ones (wrong or rotated code) per offer. */
+export interface OfferLinkLimits {
+  perCaller: AttemptLimit;
+  failuresPerOffer: AttemptLimit;
 }
 
 export class ConfigError extends Error {}
@@ -113,5 +133,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     platformTenantId: e.PLATFORM_TENANT_ID,
     mailFrom: e.MAIL_FROM,
     pollIntervalMs: e.POLL_INTERVAL_MS,
+    offerLinkLimits: {
+      perCaller: { limit: e.OFFER_LINK_CALLER_LIMIT, windowMs: e.OFFER_LINK_CALLER_WINDOW_SECONDS * 1000 },
+      failuresPerOffer: {
+        limit: e.OFFER_LINK_FAILURE_LIMIT,
+        windowMs: e.OFFER_LINK_FAILURE_WINDOW_SECONDS * 1000,
+      },
+    },
   };
 }

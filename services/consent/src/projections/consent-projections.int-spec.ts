@@ -92,7 +92,7 @@ describe('consent read tables on PostgreSQL', () => {
       offerMeta,
     );
     await feed(await allEvents(), 1);
-    const links = new OfferLinks(consent, db, clock, new AcceptanceRateLimiter());
+    const links = new OfferLinks(consent, db, clock, new AcceptanceRateLimiter(db));
     const delegations = new Delegations(consent, db, clock);
     const users = new PartnerUsers(consent, db, clock);
     const a = await links.accept('o1', 'code-1', description, clientA);
