@@ -2,14 +2,6 @@ import { DomainError, type SqlExecutor } from '@dap/eventsourcing';
 import type { OfferLinkLimits } from '@dap/platform';
 import { AttemptCounter, attemptKey, type WindowCount } from './attempt-counter.js';
 
-export type { OfferLinkLimits } from '@dap/platform';
-
-/** The defaults of OFFER_LINK_* (README, Configuration). */
-export const DEFAULT_OFFER_LINK_LIMITS: OfferLinkLimits = {
-  perCaller: { limit: 10, windowMs: 60_000 },
-  failuresPerOffer: { limit: 30, windowMs: 60_000 },
-};
-
 const tooMany = (count: WindowCount, now: Date) =>
   new DomainError('too-many-requests', 'too many attempts at this offer link, try again later', {
     retryAfterSeconds: Math.max(1, Math.ceil((count.windowEnd.getTime() - now.getTime()) / 1000)),
@@ -28,7 +20,8 @@ export class AcceptanceRateLimiter {
 
   constructor(
     db: SqlExecutor,
-    private readonly limits: OfferLinkLimits = DEFAULT_OFFER_LINK_LIMITS,
+    /** From OFFER_LINK_* (the platform's configuration; defaults in README, Configuration). */
+    private readonly limits: OfferLinkLimits,
   ) {
     this.counter = new AttemptCounter(db);
   }
