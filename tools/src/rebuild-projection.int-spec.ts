@@ -25,7 +25,13 @@ const names = Object.keys(projections);
 const tablesOf = (p: RebuildableProjection) => p.tables.map((table) => `${p.schema}.${table}`);
 /** Tables in the services' schemas that are not read models: stores, consumer bookkeeping, scheduler, audit chain. */
 const NOT_READ_MODELS = ['events', 'checkpoints', 'inbox', 'dead_letters'];
-const NOT_READ_MODELS_IN = ['consent.audit_chain', 'consent.expiry_notices', 'consent.scheduler_checkpoints'];
+/** Tables no event feeds: the audit chain, the scheduler's bookkeeping, the offer-link attempt counts. */
+const NOT_READ_MODELS_IN = [
+  'consent.audit_chain',
+  'consent.expiry_notices',
+  'consent.scheduler_checkpoints',
+  'consent.link_attempts',
+];
 
 /** What each service module registers with its ConsumerHost (and creates its tables, as at start-up). */
 async function registeredConsumers(db: SqlClient) {

@@ -2,7 +2,7 @@ import type { DelegatedRole } from './events/offer.events.js';
 
 /**
  * SPEC §4, the delegated-access rules shared by every service that decides who may act on a client
- * (consent answers /access-decisions with it, service-request guards request creation with it), so
+ * (consent answers /access-decisions with it, service-request guards its commands and reads with it), so
  * both always give the same answer. Pure; time is passed in.
  */
 

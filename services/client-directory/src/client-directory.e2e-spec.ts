@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EventStore } from '@dap/eventsourcing';
-import { HealthModule } from '@dap/health';
 import { EventStores } from '@dap/platform';
 import { consentEventData, startTestApp, testUuid, type TestApp } from '@dap/testing';
 import { ClientDirectoryModule } from './client-directory.module.js';
 
 /**
- * The client management list over HTTP, with the health service beside it (driven through its API).
- * The consent and service-request services are not wired into this app: their events are appended
- * to the `consent` and `service-request` stores directly, as those services would.
+ * The client management list over HTTP. The consent and service-request services are not wired into
+ * this app: their events are appended to the `consent` and `service-request` stores directly, as those
+ * services would. (Health issues raised through the health API: stories/client-list-health in standalone.)
  */
 describe('client directory over HTTP', () => {
   let t: TestApp;
@@ -17,7 +16,6 @@ describe('client directory over HTTP', () => {
   let admin: string;
   let agent: string;
   let otherAdmin: string;
-  let publisher: string;
 
   const address = { line1: '1 Century Ave', city: 'Shanghai', postalCode: '200120', country: 'CN' };
   const token = (store: string, r: { globalPosition: number }) => `${store}:${r.globalPosition}`;
@@ -82,13 +80,12 @@ describe('client directory over HTTP', () => {
   const ids = (res: { body: { items: { clientId: string }[] } }) => res.body.items.map((i) => i.clientId);
 
   beforeAll(async () => {
-    t = await startTestApp([ClientDirectoryModule, HealthModule]);
+    t = await startTestApp([ClientDirectoryModule]);
     consent = await t.app.get(EventStores).open('consent');
     requests = await t.app.get(EventStores).open('service-request');
     admin = await t.token('alice@partner-a', 'partner-a', ['partner.admin']);
     agent = await t.token('carol@partner-a', 'partner-a', ['partner.agent']);
     otherAdmin = await t.token('bob@partner-b', 'partner-b', ['partner.admin']);
-    publisher = await t.token('health-feed', 'platform', ['platform.health-publisher']);
   });
   afterAll(async () => t.close());
 
@@ -133,63 +130,6 @@ describe('client directory over HTTP', () => {
     const paged = await list('?search=contoso.cn&limit=1');
     expect(ids(paged)).toEqual(['s-3']);
     expect(ids(await list(`?search=contoso.cn&limit=1&cursor=${paged.body.nextCursor}`))).toEqual(['s-2']);
-  });
-
-  it('shows a health issue in the row and the details, sorts incidents first, and lets it go when resolved', async () => {
-    await grant('partner-a', 'h-1', 'Healthy Harbor', 'harbor.cn');
-    await grant('partner-a', 'h-2', 'Humble Advisory', 'humble.cn');
-    const sick = await grant('partner-a', 'h-3', 'Hurting Incident', 'hurting.cn');
-    const issue = (issueId: string, clientIds: string[], classification: string) => ({
-      issueId,
-      clientIds,
-      service: 'Exchange Online',
-      classification,
-      title: `${classification} on mail`,
-      impactDescription: 'Users may see delays sending mail.',
-      status: 'serviceDegradation',
-      startDateTime: '2026-11-21T08:00:00Z',
-    });
-    const raised = await t.request('POST', '/api/v1/health-issues', {
-      token: publisher,
-      body: issue('EX1', ['h-3'], 'incident'),
-    });
-    expect(raised.status).toBe(201);
-    const adv = await t.request('POST', '/api/v1/health-issues', {
-      token: publisher,
-      body: issue('SP1', ['h-2'], 'advisory'),
-    });
-    const at = `${adv.headers.get('x-event-position')},${sick.position}`;
-    const sorted = await list('?search=h&sort=health&limit=200', at);
-    const hs = sorted.body.items.filter((i: { clientId: string }) => i.clientId.startsWith('h-'));
-    expect(hs.map((i: any) => [i.clientId, i.health.status])).toEqual([
-      ['h-3', 'incident'],
-      ['h-2', 'advisory'],
-      ['h-1', 'healthy'],
-    ]);
-    expect(sorted.body.items[0].clientId).toBe('h-3');
-    expect(hs[0].health).toEqual({ status: 'incident', activeIncidents: 1, activeAdvisories: 0 });
-    expect(ids(await list('?health=incident'))).toEqual(['h-3']);
-    const details = await t.request('GET', '/api/v1/clients/h-3', { token: agent });
-    expect(details.body.healthIssues).toMatchObject([
-      {
-        issueId: 'EX1',
-        classification: 'incident',
-        status: 'serviceDegradation',
-        service: 'Exchange Online',
-      },
-    ]);
-
-    const resolved = await t.request('POST', '/api/v1/health-issues/EX1/updates', {
-      token: publisher,
-      body: { status: 'serviceRestored', message: 'Fixed.' },
-    });
-    expect(resolved.status).toBeLessThan(300);
-    const after = await t.request('GET', '/api/v1/clients/h-3', {
-      token: agent,
-      headers: { 'x-min-position': resolved.headers.get('x-event-position')! },
-    });
-    expect(after.body.health).toEqual({ status: 'healthy', activeIncidents: 0, activeAdvisories: 0 });
-    expect(after.body.healthIssues).toEqual([]);
   });
 
   it('counts a service request in the row until it is closed', async () => {

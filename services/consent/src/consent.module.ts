@@ -59,7 +59,11 @@ const tickMs = () => Number(process.env.CONSENT_EXPIRY_TICK_MS ?? 60_000) || 60_
       inject: [EventStores],
       useFactory: (stores: EventStores) => stores.open(CONSENT_SERVICE),
     },
-    { provide: AcceptanceRateLimiter, useValue: new AcceptanceRateLimiter() },
+    {
+      provide: AcceptanceRateLimiter,
+      inject: [SQL_CLIENT, APP_CONFIG],
+      useFactory: (db: SqlClient, config: AppConfig) => new AcceptanceRateLimiter(db, config.offerLinkLimits),
+    },
     {
       provide: OfferLinks,
       inject: [CONSENT_STORE, SQL_CLIENT, CLOCK, AcceptanceRateLimiter],

@@ -14,3 +14,4 @@ export {
   DELEGATION_LIST_TABLES,
   PARTNER_USERS_TABLES,
 } from './projections/consent-tables.js';
+export { main as auditTool, type AuditToolIo } from './cli/audit.js';

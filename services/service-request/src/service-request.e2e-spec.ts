@@ -170,6 +170,53 @@ describe('service requests over HTTP', () => {
     expect((await create(clientAdmin, body('c1'))).status).toBe(403);
   });
 
+  it("lets a partner agent read a client's requests only with an effective role on its delegation", async () => {
+    const agentC = await t.token('agent-c@partner-a', 'partner-a', ['partner.agent']);
+    const adminA = await t.token('admin@partner-a', 'partner-a', ['partner.admin']);
+    const c6Admin = await t.token('admin@c6', 'c6', ['client.admin']);
+    await grant('d6', 'partner-a', 'c6');
+    const ready = await assignRole('partner-a', 'agent@partner-a', 'full');
+    const { body: request, headers } = await create(agentA, body('c6', { title: 'Only with a role' }), ready);
+    const seen = { 'x-min-position': headers.get('x-event-position')! };
+    const path = `/api/v1/service-requests/${request.id}`;
+    const listIds = async (token: string, at: Record<string, string> = {}) =>
+      (await t.request('GET', '/api/v1/service-requests?limit=200', { token, headers: at })).body.items.map(
+        (r: { id: string }) => r.id,
+      );
+
+    // Without a delegated role: nothing in the list, 403 with the reason for the request or its client.
+    expect(await listIds(agentC, seen)).toEqual([]);
+    const noRole = await t.request('GET', path, { token: agentC });
+    expect(noRole.status).toBe(403);
+    expect(noRole.body).toMatchObject({ status: 403, reason: 'no-role' });
+    expect(
+      (await t.request('GET', '/api/v1/service-requests?clientId=c6', { token: agentC })).body.reason,
+    ).toBe('no-role');
+    // The partner admin reads all of its partner's; the client admin its own.
+    expect(await listIds(adminA)).toContain(request.id);
+    expect((await t.request('GET', path, { token: adminA })).status).toBe(200);
+
+    const role = await assignRole('partner-a', 'agent-c@partner-a', 'limited');
+    expect(await listIds(agentC, role)).toContain(request.id);
+    expect((await t.request('GET', path, { token: agentC })).status).toBe(200);
+
+    const revoked = await consentEvent('delegation-d6', 'DelegationRevoked', {
+      delegationId: 'd6',
+      partnerId: 'partner-a',
+      clientId: 'c6',
+      side: 'client',
+      revokedBy: 'admin@c6',
+    });
+    const after = await listIds(agentC, revoked);
+    expect(after).not.toContain(request.id);
+    expect(after.length).toBeGreaterThan(0);
+    const gone = await t.request('GET', path, { token: agentC });
+    expect(gone.status).toBe(403);
+    expect(gone.body.reason).toBe('delegation-revoked');
+    expect((await t.request('GET', path, { token: adminA })).status).toBe(200);
+    expect((await t.request('GET', path, { token: c6Admin })).status).toBe(200);
+  });
+
   it('lists with keyset pagination and filters', async () => {
     await grant('d3', 'partner-a', 'c3');
     const ready = await assignRole('partner-a', 'agent@partner-a', 'full');

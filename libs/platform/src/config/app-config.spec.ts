@@ -14,6 +14,10 @@ describe('configuration', () => {
     });
     expect(config.jwtSecret).toBe(DEV_JWT_SECRET);
     expect(config.kafkaBrokers).toBeUndefined();
+    expect(config.offerLinkLimits).toEqual({
+      perCaller: { limit: 10, windowMs: 60_000 },
+      failuresPerOffer: { limit: 30, windowMs: 60_000 },
+    });
   });
 
   it.each([
@@ -33,6 +37,11 @@ describe('configuration', () => {
       { NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) },
       /^Invalid configuration: OFFER_LINK_SECRET .*production/,
     ],
+    [{ OFFER_LINK_CALLER_LIMIT: 'ten' }, /^Invalid configuration: OFFER_LINK_CALLER_LIMIT /],
+    [{ OFFER_LINK_CALLER_LIMIT: '0' }, /^Invalid configuration: OFFER_LINK_CALLER_LIMIT /],
+    [{ OFFER_LINK_FAILURE_LIMIT: '2.5' }, /^Invalid configuration: OFFER_LINK_FAILURE_LIMIT /],
+    [{ OFFER_LINK_CALLER_WINDOW_SECONDS: '-1' }, /^Invalid configuration: OFFER_LINK_CALLER_WINDOW_SECONDS /],
+    [{ OFFER_LINK_FAILURE_WINDOW_SECONDS: '' }, /^Invalid configuration: OFFER_LINK_FAILURE_WINDOW_SECONDS /],
   ])('stops on %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
@@ -46,6 +55,10 @@ describe('configuration', () => {
       DATABASE_URL: 'postgres://db/x',
       PORT: '8080',
       PUBLIC_BASE_URL: 'https://admin.example.com/',
+      OFFER_LINK_CALLER_LIMIT: '5',
+      OFFER_LINK_CALLER_WINDOW_SECONDS: '30',
+      OFFER_LINK_FAILURE_LIMIT: '100',
+      OFFER_LINK_FAILURE_WINDOW_SECONDS: '3600',
     });
     expect(config).toMatchObject({
       devJwtSecret: false,
@@ -53,6 +66,10 @@ describe('configuration', () => {
       kafkaBrokers: ['k1:9092', 'k2:9092'],
       port: 8080,
       publicBaseUrl: 'https://admin.example.com',
+      offerLinkLimits: {
+        perCaller: { limit: 5, windowMs: 30_000 },
+        failuresPerOffer: { limit: 100, windowMs: 3_600_000 },
+      },
     });
   });
 });

@@ -4,6 +4,10 @@ import { z } from 'zod';
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 export const DEV_LINK_SECRET = 'dev-only-offer-link-secret-0123456789abcdef';
 
+/** A count of attempts per window (SPEC §5: offer-link attempts are rate-limited). */
+const attempts = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
+const windowSeconds = (fallback: number) => z.coerce.number().int().min(1).max(86_400).default(fallback);
+
 const schema = z
   .object({
     NODE_ENV: z.string().default('development'),
@@ -38,6 +42,10 @@ const schema = z
     HTTP_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.min(2, availableParallelism())),
     // Set by the standalone process for its HTTP workers: only one runs consumers and schedulers.
     DAP_BACKGROUND_WORK: z.enum(['on', 'off']).default('on'),
+    OFFER_LINK_CALLER_LIMIT: attempts(10),
+    OFFER_LINK_CALLER_WINDOW_SECONDS: windowSeconds(60),
+    OFFER_LINK_FAILURE_LIMIT: attempts(30),
+    OFFER_LINK_FAILURE_WINDOW_SECONDS: windowSeconds(60),
   })
   .superRefine((env, ctx) => {
     if (env.EVENT_STORE === 'kurrentdb' && !env.KURRENTDB_URL)
@@ -88,6 +96,18 @@ export interface AppConfig {
   httpWorkers: number;
   /** False in the standalone's extra HTTP workers: consumers, relays and schedulers run in one process. */
   backgroundWork: boolean;
+  offerLinkLimits: OfferLinkLimits;
+}
+
+export interface AttemptLimit {
+  limit: number;
+  windowMs: number;
+}
+
+/** Offer-link attempts: all of them per caller, the failed ones (wrong or rotated code) per offer. */
+export interface OfferLinkLimits {
+  perCaller: AttemptLimit;
+  failuresPerOffer: AttemptLimit;
 }
 
 export class ConfigError extends Error {}
@@ -123,5 +143,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     pollIntervalMs: e.POLL_INTERVAL_MS,
     httpWorkers: e.HTTP_WORKERS,
     backgroundWork: e.DAP_BACKGROUND_WORK === 'on',
+    offerLinkLimits: {
+      perCaller: { limit: e.OFFER_LINK_CALLER_LIMIT, windowMs: e.OFFER_LINK_CALLER_WINDOW_SECONDS * 1000 },
+      failuresPerOffer: {
+        limit: e.OFFER_LINK_FAILURE_LIMIT,
+        windowMs: e.OFFER_LINK_FAILURE_WINDOW_SECONDS * 1000,
+      },
+    },
   };
 }

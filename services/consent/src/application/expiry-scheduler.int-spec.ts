@@ -86,7 +86,10 @@ describe('expiry scheduler on PostgreSQL', () => {
       consent,
       db,
       { now: () => T0 },
-      new AcceptanceRateLimiter({ limit: 100, windowMs: 1 }, { limit: 100, windowMs: 1 }),
+      new AcceptanceRateLimiter(db, {
+        perCaller: { limit: 100, windowMs: 1 },
+        failuresPerOffer: { limit: 100, windowMs: 1 },
+      }),
     );
     for (let n = 1; n <= 4; n++)
       await links.accept('short', 's', description(n), {

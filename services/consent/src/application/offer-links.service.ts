@@ -31,16 +31,23 @@ export class OfferLinks {
     private readonly limiter: AcceptanceRateLimiter,
   ) {}
 
-  /** A wrong or rotated code is 404 like an unknown offer; a revoked or expired offer is 410. */
+  /**
+   * A wrong or rotated code is 404 like an unknown offer, and counts as a failure against the offer;
+   * a revoked or expired offer is 410. Every attempt counts against the caller.
+   */
   private async open(
     offerId: string,
     code: string | undefined,
     caller: Caller,
     now: Date,
   ): Promise<StoredOffer> {
-    this.limiter.check(offerId, `${caller.tid}/${caller.sub}`, now);
+    await this.limiter.attempt(caller, now);
     const offer = await findOffer(this.db, offerId);
-    if (!offer || !linkCodeMatches(code, offer.codeHash)) throw notFound('offer link');
+    if (!offer || !linkCodeMatches(code, offer.codeHash)) {
+      await this.limiter.failed(offerId, now);
+      throw notFound('offer link');
+    }
+    await this.limiter.assertOpen(offerId, now);
     assertOfferAcceptable(offer, now);
     return offer;
   }

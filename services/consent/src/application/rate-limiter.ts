@@ -1,56 +1,60 @@
-import { DomainError } from '@dap/eventsourcing';
+import { DomainError, type SqlExecutor } from '@dap/eventsourcing';
+import type { OfferLinkLimits } from '@dap/platform';
+import { AttemptCounter, attemptKey, type WindowCount } from './attempt-counter.js';
 
-export interface RateLimit {
-  limit: number;
-  windowMs: number;
-}
+const tooMany = (count: WindowCount, now: Date) =>
+  new DomainError('too-many-requests', 'too many attempts at this offer link, try again later', {
+    retryAfterSeconds: Math.max(1, Math.ceil((count.windowEnd.getTime() - now.getTime()) / 1000)),
+  });
 
-/** An in-memory sliding-window limiter (per process): at most `limit` hits per key in any window. */
-export class SlidingWindowLimiter {
-  private readonly hits = new Map<string, number[]>();
-
-  constructor(private readonly rule: RateLimit) {}
-
-  /** Records a hit at `now`, or returns the seconds to wait when the key is over its limit. */
-  hit(key: string, now: number): number | null {
-    const since = now - this.rule.windowMs;
-    const recent = (this.hits.get(key) ?? []).filter((t) => t > since);
-    if (recent.length >= this.rule.limit) {
-      this.hits.set(key, recent);
-      return Math.max(1, Math.ceil((recent[0] + this.rule.windowMs - now) / 1000));
-    }
-    recent.push(now);
-    this.hits.set(key, recent);
-    if (this.hits.size > 10_000) this.prune(since);
-    return null;
-  }
-
-  private prune(since: number): void {
-    for (const [key, times] of this.hits) if (times[times.length - 1] <= since) this.hits.delete(key);
-  }
-}
-
-/** Offer-link attempts: 10 a minute per caller, 60 a minute per offer. */
+/**
+ * Offer-link attempts. An offer link is meant for many clients, so only failed attempts (a wrong or
+ * rotated code, or an unknown offer) count against the offer; every attempt counts against its
+ * caller. Once an offer's failures reach the limit, every attempt at it answers 429 until the window
+ * ends, a right code included, so that the answer tells a guesser nothing. The counts live in the
+ * database, so the limits hold across replicas.
+ */
 export class AcceptanceRateLimiter {
-  private readonly perCaller: SlidingWindowLimiter;
-  private readonly perOffer: SlidingWindowLimiter;
+  private readonly counter: AttemptCounter;
+  private lastCleanup = 0;
 
   constructor(
-    perCaller: RateLimit = { limit: 10, windowMs: 60_000 },
-    perOffer: RateLimit = { limit: 60, windowMs: 60_000 },
+    db: SqlExecutor,
+    /** From OFFER_LINK_* (the platform's configuration; defaults in README, Configuration). */
+    private readonly limits: OfferLinkLimits,
   ) {
-    this.perCaller = new SlidingWindowLimiter(perCaller);
-    this.perOffer = new SlidingWindowLimiter(perOffer);
+    this.counter = new AttemptCounter(db);
   }
 
-  check(offerId: string, caller: string, now: Date): void {
-    const wait =
-      this.perCaller.hit(`caller:${caller}`, now.getTime()) ??
-      this.perOffer.hit(`offer:${offerId}`, now.getTime());
-    if (wait !== null) {
-      throw new DomainError('too-many-requests', 'too many attempts at this offer link, try again later', {
-        retryAfterSeconds: wait,
-      });
-    }
+  /** Counts the caller's attempt; 429 once the caller is over its limit. */
+  async attempt(caller: { tid: string; sub: string }, now: Date): Promise<void> {
+    await this.cleanUp(now);
+    const count = await this.counter.hit(
+      attemptKey('caller', caller.tid, caller.sub),
+      this.limits.perCaller.windowMs,
+      now,
+    );
+    if (count.hits > this.limits.perCaller.limit) throw tooMany(count, now);
+  }
+
+  /** Counts a failed attempt at the offer; 429 (instead of the caller's 404) once over the limit. */
+  async failed(offerId: string, now: Date): Promise<void> {
+    const { limit, windowMs } = this.limits.failuresPerOffer;
+    const count = await this.counter.hit(attemptKey('offer-failures', offerId), windowMs, now);
+    if (count.hits > limit) throw tooMany(count, now);
+  }
+
+  /** 429 when the offer's failures have used up the limit of the current window. */
+  async assertOpen(offerId: string, now: Date): Promise<void> {
+    const count = await this.counter.peek(attemptKey('offer-failures', offerId), now);
+    if (count && count.hits >= this.limits.failuresPerOffer.limit) throw tooMany(count, now);
+  }
+
+  /** At most once per longest window and process: ended windows are deleted. */
+  private async cleanUp(now: Date): Promise<void> {
+    const every = Math.max(this.limits.perCaller.windowMs, this.limits.failuresPerOffer.windowMs);
+    if (Math.abs(now.getTime() - this.lastCleanup) < every) return;
+    this.lastCleanup = now.getTime();
+    await this.counter.deleteEnded(now);
   }
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SqlEventStore, type EventStore, type SqlClient } from '@dap/eventsourcing';
 import type { EventEnvelope } from '@dap/contracts';
 import { createTestDatabase, type TestDatabase } from '@dap/testing';
+import { loadConfig } from '@dap/platform';
 import { hashLinkCode } from '../application/link-code.js';
 import { OfferLinks } from '../application/offer-links.service.js';
 import { Delegations } from '../application/delegations.service.js';
@@ -92,7 +93,12 @@ describe('consent read tables on PostgreSQL', () => {
       offerMeta,
     );
     await feed(await allEvents(), 1);
-    const links = new OfferLinks(consent, db, clock, new AcceptanceRateLimiter());
+    const links = new OfferLinks(
+      consent,
+      db,
+      clock,
+      new AcceptanceRateLimiter(db, loadConfig({}).offerLinkLimits),
+    );
     const delegations = new Delegations(consent, db, clock);
     const users = new PartnerUsers(consent, db, clock);
     const a = await links.accept('o1', 'code-1', description, clientA);

@@ -34,9 +34,12 @@ export const consentTablesDdl = `
     notice_id text PRIMARY KEY, delegation_id text NOT NULL, expires_at timestamptz NOT NULL,
     days_before integer NOT NULL, sent_at timestamptz NOT NULL);
   CREATE TABLE IF NOT EXISTS consent.scheduler_checkpoints (
-    name text PRIMARY KEY, last_tick timestamptz NOT NULL, notices_sent bigint NOT NULL DEFAULT 0);`;
+    name text PRIMARY KEY, last_tick timestamptz NOT NULL, notices_sent bigint NOT NULL DEFAULT 0);
+  CREATE TABLE IF NOT EXISTS consent.link_attempts (
+    key text PRIMARY KEY, window_end timestamptz NOT NULL, hits integer NOT NULL);
+  CREATE INDEX IF NOT EXISTS link_attempts_window_end ON consent.link_attempts (window_end);`;
 
-/** The tables each consent projection owns (the other tables in the DDL belong to the scheduler and the audit chain). */
+/** The tables each consent projection owns (the other tables in the DDL belong to the scheduler, the audit chain and the offer-link rate limiter). */
 export const OFFER_TERMS_TABLES = ['offers'];
 export const DELEGATION_LIST_TABLES = ['delegations'];
 export const PARTNER_USERS_TABLES = ['partner_users'];

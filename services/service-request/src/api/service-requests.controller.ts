@@ -49,14 +49,14 @@ export class ServiceRequestsController {
 
   @Get()
   @Roles('partner.admin', 'partner.agent', 'client.admin')
-  @ReadModel(SERVICE_REQUESTS_CONSUMER)
+  @ReadModel(SERVICE_REQUESTS_CONSUMER, ACCESS_CONSUMER)
   list(@CurrentPrincipal() principal: Principal, @Query() query: ServiceRequestListQueryDto) {
     return this.queries.list(principal, query);
   }
 
   @Get(':id')
   @Roles('partner.admin', 'partner.agent', 'client.admin')
-  @ReadModel(SERVICE_REQUESTS_CONSUMER)
+  @ReadModel(SERVICE_REQUESTS_CONSUMER, ACCESS_CONSUMER)
   async get(@CurrentPrincipal() principal: Principal, @Param('id', uuid) id: string) {
     const { view, version } = await this.queries.get(principal, id);
     return jsonResponse(200, view, {

@@ -7,11 +7,12 @@ import {
   type ServiceRequestSeverity,
   type ServiceRequestStatus,
 } from '@dap/contracts';
-import { DomainError, handleCommand, notFound, type EventStore, type SqlClient } from '@dap/eventsourcing';
+import { handleCommand, notFound, type EventStore, type SqlClient } from '@dap/eventsourcing';
 import { actorOf, CLOCK, SQL_CLIENT, type Clock, type Principal } from '@dap/platform';
 import { checkAccess } from '../domain/access-check.js';
 import { serviceRequestDecider, type ServiceRequestCommand } from '../domain/service-request.decider.js';
 import { readAccessFacts } from '../projections/access-facts.js';
+import { assertAllowed } from './access-denied.js';
 import { SERVICE_REQUEST_STORE } from './service-request-store.js';
 
 export interface CreateServiceRequestInput {
@@ -21,15 +22,6 @@ export interface CreateServiceRequestInput {
   severity: ServiceRequestSeverity;
   contact: ServiceRequestContact;
 }
-
-const DENIED: Record<string, string> = {
-  'no-delegation': 'this client has not granted delegated administration to your partner',
-  'delegation-revoked': "this client's delegation to your partner was revoked",
-  'delegation-expired': "this client's delegation to your partner has expired",
-  'no-role': 'you hold no delegated role; a partner administrator must assign one',
-  'role-insufficient': 'your effective delegated role does not allow this',
-  'not-supported': 'this action is not supported',
-};
 
 /**
  * Service request commands. Acting on a client needs an effective delegated role that allows it,
@@ -97,9 +89,7 @@ export class ServiceRequestCommands {
   /** 403 with the reason unless the caller's effective role allows `serviceRequests.create` on the client. */
   private async assertMayActOn(principal: Principal, clientId: string): Promise<void> {
     const facts = await readAccessFacts(this.db, principal.tid, principal.sub, clientId);
-    const decision = checkAccess({ action: 'serviceRequests.create', ...facts, now: this.clock.now() });
-    if (!decision.allowed)
-      throw new DomainError('forbidden', DENIED[decision.reason], { reason: decision.reason });
+    assertAllowed(checkAccess({ action: 'serviceRequests.create', ...facts, now: this.clock.now() }));
   }
 
   /** Another partner's request answers 404, exactly as an unknown one. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkAccess, effectiveRole, type DelegationView } from './access-check.js';
+import { DELEGATED_ACTIONS, type DelegatedRole } from '@dap/contracts';
+import { checkAccess, effectiveRole, grantsAllowing, type DelegationView } from './access-check.js';
 
 const now = new Date('2026-11-21T10:00:00.000Z');
 const active: DelegationView = { status: 'active', grantedRoles: ['full', 'limited'], expiresAt: null };
@@ -61,5 +62,25 @@ describe('service request access check', () => {
     expect(checkAccess({ action: 'nope', delegation: active, assignedRole: 'full', now }).allowed).toBe(
       false,
     );
+  });
+
+  it('derives the grants a SQL filter needs from the rule: a usable delegation allows exactly when it grants one of them', () => {
+    const grantSets: DelegatedRole[][] = [[], ['limited'], ['full'], ['full', 'limited']];
+    for (const action of [...DELEGATED_ACTIONS, 'unknown.action'])
+      for (const assignedRole of [undefined, 'limited', 'full'] as const)
+        for (const grantedRoles of grantSets) {
+          const delegation: DelegationView = { status: 'active', grantedRoles, expiresAt: null };
+          const byRule = checkAccess({ action, delegation, assignedRole, now }).allowed;
+          const grants = grantsAllowing(action, assignedRole);
+          expect([action, assignedRole, grantedRoles, grantedRoles.some((g) => grants.includes(g))]).toEqual([
+            action,
+            assignedRole,
+            grantedRoles,
+            byRule,
+          ]);
+        }
+    expect(grantsAllowing('serviceRequests.read', 'limited')).toEqual(['full', 'limited']);
+    expect(grantsAllowing('users.create', 'full')).toEqual(['full']);
+    expect(grantsAllowing('serviceRequests.read', undefined)).toEqual([]);
   });
 });

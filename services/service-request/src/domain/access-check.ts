@@ -30,3 +30,25 @@ export const effectiveRole = (
  */
 export const checkAccess = ({ action, delegation, assignedRole, now }: AccessQuery): AccessDecision =>
   decideAccess({ action, delegation: delegation ?? null, userRole: assignedRole ?? null, now });
+
+const ROLES: readonly DelegatedRole[] = ['full', 'limited'];
+
+/**
+ * The granted roles under which a usable (active, unexpired) delegation lets this user perform
+ * `action`: a delegation allows it when it grants any of them. Derived from the shared rule itself
+ * (the effective role is capped by the highest granted role, so one sufficient grant is enough),
+ * for a query that filters many clients at once in SQL. Empty when the user's own role never
+ * allows it.
+ */
+export function grantsAllowing(action: string, assignedRole: DelegatedRole | undefined): DelegatedRole[] {
+  const now = new Date(0);
+  return ROLES.filter(
+    (granted) =>
+      checkAccess({
+        action,
+        delegation: { status: 'active', grantedRoles: [granted], expiresAt: null },
+        assignedRole,
+        now,
+      }).allowed,
+  );
+}

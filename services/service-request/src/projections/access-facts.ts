@@ -23,16 +23,26 @@ export async function readAccessFacts(
       WHERE partner_id = $1 AND client_id = $2 ORDER BY (status = 'active') DESC, position DESC LIMIT 1`,
     [partnerId, clientId],
   );
-  const [role] = await db.query<{ role: DelegatedRole | null }>(
-    `SELECT role FROM "service-request".partner_roles WHERE partner_id = $1 AND user_id = $2`,
-    [partnerId, userId],
-  );
+  const assignedRole = await readAssignedRole(db, partnerId, userId);
   return {
     delegation: delegation && {
       status: delegation.status,
       grantedRoles: delegation.granted_roles,
       expiresAt: delegation.expires_at === null ? null : new Date(delegation.expires_at).toISOString(),
     },
-    assignedRole: role?.role ?? undefined,
+    assignedRole,
   };
+}
+
+/** The delegated role a partner admin assigned to the user, if any. */
+export async function readAssignedRole(
+  db: SqlExecutor,
+  partnerId: string,
+  userId: string,
+): Promise<DelegatedRole | undefined> {
+  const [role] = await db.query<{ role: DelegatedRole | null }>(
+    `SELECT role FROM "service-request".partner_roles WHERE partner_id = $1 AND user_id = $2`,
+    [partnerId, userId],
+  );
+  return role?.role ?? undefined;
 }

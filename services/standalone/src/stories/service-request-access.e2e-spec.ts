@@ -3,7 +3,7 @@ import { ConsentModule } from '@dap/consent';
 import { HealthModule } from '@dap/health';
 import { OfferModule } from '@dap/offer';
 import { startTestApp, type TestApp } from '@dap/testing';
-import { ServiceRequestModule } from './service-request.module.js';
+import { ServiceRequestModule } from '@dap/service-request';
 
 /**
  * The whole path through the real consent API: a partner's offer is accepted by a client, a partner

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ClientDirectoryModule } from '@dap/client-directory';
 import { ConsentModule } from '@dap/consent';
 import { HealthModule } from '@dap/health';
 import { OfferModule } from '@dap/offer';
 import { ServiceRequestModule } from '@dap/service-request';
 import { startTestApp, type TestApp } from '@dap/testing';
-import { ClientDirectoryModule } from './client-directory.module.js';
 
 /**
  * The client list through the real APIs of every service: a partner's offer (with a bundled trial) is
