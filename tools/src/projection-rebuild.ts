@@ -23,7 +23,7 @@ export interface RebuildReport {
 /**
  * Drops a projection's tables and its checkpoints in one transaction, creates the tables again, then
  * replays every source store from the start through the same idempotent-consumer path the live
- * process uses. Stop the processes that run this consumer first: a live loop would move the
+ * process uses, and analyzes the new tables. Stop the processes that run this consumer first: a live loop would move the
  * checkpoint under the replay.
  */
 export async function rebuildProjection(
@@ -57,5 +57,7 @@ export async function rebuildProjection(
     }
     positions[source] = position;
   }
+  // Fresh statistics for what was just filled, rather than plans made for empty tables until autovacuum comes.
+  for (const t of tables) await db.exec(`ANALYZE ${ident(schema)}.${ident(t)}`);
   return { consumer: consumer.name, events, positions, ms: Math.round(performance.now() - started) };
 }

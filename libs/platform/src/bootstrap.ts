@@ -1,4 +1,3 @@
-import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -10,9 +9,8 @@ import { loadConfig, type AppConfig } from './config/app-config.js';
 import { ProblemFilter } from './errors/problem.filter.js';
 import { validationPipe } from './errors/validation.js';
 import { rejectNulCharacters } from './http/nul-guard.js';
-import { createLogger, PinoNestLogger } from './logging.js';
+import { announceDevelopmentSecrets, createLogger, PinoNestLogger } from './logging.js';
 import { Metrics } from './ops/metrics.js';
-import { runHttpWorkers } from './runtime/http-workers.js';
 import { PlatformModule } from './runtime/platform.module.js';
 import type { Clock } from './runtime/tokens.js';
 
@@ -100,15 +98,10 @@ export async function createApp(modules: Type[], options: AppOptions = {}): Prom
 }
 
 /**
- * Starts an application on PORT and logs where; announces the development secrets loudly. With
- * `httpWorkers` (the standalone process) and HTTP_WORKERS > 1, this process becomes the primary of that
- * many HTTP workers, each of which runs the application (see `runHttpWorkers`).
+ * Starts an application on PORT and logs where; announces the development secrets loudly (once: not
+ * again in each HTTP worker of the standalone process).
  */
-export async function runApp(
-  modules: Type[],
-  title: string,
-  options: { httpWorkers?: boolean } = {},
-): Promise<NestFastifyApplication | undefined> {
+export async function runApp(modules: Type[], title: string): Promise<NestFastifyApplication> {
   let config: AppConfig;
   try {
     config = loadConfig();
@@ -117,14 +110,7 @@ export async function runApp(
     process.exit(1);
   }
   const logger = createLogger(config.logLevel);
-  const worker = process.env.DAP_HTTP_WORKER === '1';
-  if (!worker && options.httpWorkers && config.httpWorkers > 1 && cluster.isPrimary) {
-    announceDevelopmentSecrets(config, logger);
-    await runHttpWorkers(config, logger);
-    logger.info({ workers: config.httpWorkers }, `${title}: starting ${config.httpWorkers} HTTP workers`);
-    return undefined;
-  }
-  if (!worker) announceDevelopmentSecrets(config, logger);
+  if (process.env.DAP_HTTP_WORKER !== '1') announceDevelopmentSecrets(config, logger);
   const started = performance.now();
   const app = await createApp(modules, { config, logger, title });
   await app.listen({ port: config.port, host: config.host });
@@ -133,11 +119,4 @@ export async function runApp(
     `${title} ready on http://localhost:${config.port}`,
   );
   return app;
-}
-
-function announceDevelopmentSecrets(config: AppConfig, logger: Logger): void {
-  if (config.devJwtSecret)
-    logger.warn('AUTH_JWT_SECRET is not set: using the DEVELOPMENT secret. Never use this in production.');
-  if (config.devLinkSecret)
-    logger.warn('OFFER_LINK_SECRET is not set: using the DEVELOPMENT secret for offer links.');
 }

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import type { LoggerService } from '@nestjs/common';
+import type { AppConfig } from './config/app-config.js';
 
 /** Query parameters that must never reach a log line (offer link codes, tokens). */
 const SECRET_PARAMS = /([?&](?:code|token|access_token)=)[^&]*/gi;
@@ -41,4 +42,12 @@ export class PinoNestLogger implements LoggerService {
   verbose(message: unknown, context?: string) {
     this.logger.trace({ context }, String(message));
   }
+}
+
+/** Says loudly when the built-in development secrets are in use. */
+export function announceDevelopmentSecrets(config: AppConfig, logger: Logger): void {
+  if (config.devJwtSecret)
+    logger.warn('AUTH_JWT_SECRET is not set: using the DEVELOPMENT secret. Never use this in production.');
+  if (config.devLinkSecret)
+    logger.warn('OFFER_LINK_SECRET is not set: using the DEVELOPMENT secret for offer links.');
 }

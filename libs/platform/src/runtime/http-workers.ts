@@ -1,8 +1,35 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
-import type { AppConfig } from '../config/app-config.js';
+import { loadConfig, type AppConfig } from '../config/app-config.js';
+import { announceDevelopmentSecrets, createLogger } from '../logging.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
-import { isWorkerMessage, type WorkerMessage } from './worker-bridge.js';
+import { isWorkerMessage, type WorkerMessage } from './worker-messages.js';
+
+/**
+ * Called first by the standalone's main: in the process started by `npm start`, with HTTP_WORKERS > 1,
+ * becomes the primary of that many workers and resolves true; in a worker, or with one worker, resolves
+ * false and the caller runs the application itself. Imports nothing of the application, so that the
+ * primary stays small (each worker loads it).
+ */
+export async function becomeHttpWorkersPrimary(title: string): Promise<boolean> {
+  if (!cluster.isPrimary || process.env.DAP_HTTP_WORKER === '1') return false;
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+  if (config.httpWorkers <= 1) return false;
+  const logger = createLogger(config.logLevel);
+  announceDevelopmentSecrets(config, logger);
+  await runHttpWorkers(config, logger);
+  logger.info(
+    { port: config.port, workers: config.httpWorkers },
+    `${title}: ${config.httpWorkers} HTTP workers`,
+  );
+  return true;
+}
 
 /**
  * The standalone's primary process when it runs several HTTP workers (`HTTP_WORKERS`, default: two on
