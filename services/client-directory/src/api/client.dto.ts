@@ -8,6 +8,7 @@ import {
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
   Min,
   MinLength,
@@ -57,7 +58,7 @@ export class AddressDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(100) city!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) region?: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(20) postalCode!: string;
-  @ApiProperty({ description: 'ISO 3166-1 alpha-2' })
+  @ApiProperty({ description: 'ISO 3166-1 alpha-2', example: 'CN' })
   @IsString()
   @Matches(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code' })
   country!: string;
@@ -84,7 +85,7 @@ export class UpdateClientDto {
 export class PutSubscriptionDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(100) productId!: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) name!: string;
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) quantity!: number;
+  @ApiProperty({ minimum: 1, maximum: 1_000_000 }) @IsInt() @Min(1) @Max(1_000_000) quantity!: number;
   @ApiProperty({ enum: ['active', 'trial', 'suspended'] }) @IsIn(['active', 'trial', 'suspended']) status!:
     | 'active'
     | 'trial'
