@@ -39,6 +39,10 @@ describe('the whole API under generated bad input', () => {
   };
 
   const realPath = (op: Operation) =>
+    (op.path.endsWith('/accept')
+      ? (p: string) => `${p}?code=${encodeURIComponent(seeded.code)}`
+      : (p: string) => p)(realPathOnly(op));
+  const realPathOnly = (op: Operation) =>
     op.pathParams.reduce(
       (p, n) => p.replace(`{${n}}`, encodeURIComponent(realIdFor(op.path, n, seeded))),
       op.path,
@@ -137,6 +141,9 @@ describe('the whole API under generated bad input', () => {
     console.log(
       `valid bases the domain took: ${accepted.length} of ${commands.length}; refused: ${refused.join('; ')}`,
     );
+    // A base the domain refuses would stop every defect of that operation at the domain: give its
+    // field an `example` in the DTO, or a seeded value in SEEDED_FIELDS.
+    expect(refused).toEqual([]);
     await t.caughtUp();
     heads = await headsNow();
     const withoutBody = operations.filter((o) => o.isCommand && !o.body).map((o) => o.id);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { HttpException } from '@nestjs/common';
 import { DomainError } from '@dap/eventsourcing';
-import { toProblem } from './problem.filter.js';
+import { sendProblem, toProblem } from './problem.filter.js';
 
 const fastifyError = (code: string, statusCode: number) =>
   Object.assign(new Error(code), { name: 'FastifyError', code, statusCode });
@@ -48,5 +48,49 @@ describe('toProblem', () => {
     expect(toProblem(fastifyError('FST_ERR_CTP_INVALID_JSON_BODY', 400)).errors).toEqual([
       { path: 'body', message: 'is not valid JSON' },
     ]);
+  });
+});
+
+describe('sendProblem', () => {
+  const fakeReply = () => {
+    const sent: { status?: number; headers: Record<string, string>; body?: unknown } = { headers: {} };
+    const reply: any = {
+      sent: false,
+      raw: { headersSent: false, destroy: () => undefined },
+      request: {
+        method: 'POST',
+        url: '/api/v1/offers?x=1',
+        routeOptions: { url: '/api/v1/offers' },
+        id: 'req-1',
+      },
+      status: (s: number) => ((sent.status = s), reply),
+      header: (k: string, v: string) => ((sent.headers[k] = v), reply),
+      send: (b: unknown) => ((sent.body = b), reply),
+    };
+    return { reply, sent };
+  };
+
+  it('logs an unmapped error with what and where, and answers 500 problem+json', () => {
+    const lines: unknown[][] = [];
+    const logger: any = { error: (...args: unknown[]) => lines.push(args) };
+    const { reply, sent } = fakeReply();
+    sendProblem(reply, new TypeError('x is undefined'), logger);
+    expect(sent.status).toBe(500);
+    expect(sent.headers['Content-Type']).toBe('application/problem+json');
+    expect(lines).toHaveLength(1);
+    expect(lines[0][0]).toMatchObject({
+      err: expect.any(TypeError),
+      request: { method: 'POST', url: '/api/v1/offers?x=1', route: '/api/v1/offers', reqId: 'req-1' },
+    });
+    expect(lines[0][1]).toContain('x is undefined');
+  });
+
+  it('logs nothing for a refusal of the caller’s input', () => {
+    const lines: unknown[] = [];
+    const { reply, sent } = fakeReply();
+    sendProblem(reply, new DomainError('invalid', 'bad'), {
+      error: (...a: unknown[]) => lines.push(a),
+    } as any);
+    expect([sent.status, lines]).toEqual([400, []]);
   });
 });

@@ -52,7 +52,8 @@ export class ExportClientsQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) tag?: string;
 }
 
-export class AddressDto {
+/** Named apart from consent's AddressDto: OpenAPI keeps one schema per class name. */
+export class ClientAddressDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) line1!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) line2?: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(100) city!: string;
@@ -66,11 +67,11 @@ export class AddressDto {
 
 export class UpdateClientDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(256) name?: string;
-  @ApiPropertyOptional({ type: AddressDto })
+  @ApiPropertyOptional({ type: ClientAddressDto })
   @IsOptional()
   @ValidateNested()
-  @Type(() => AddressDto)
-  address?: AddressDto;
+  @Type(() => ClientAddressDto)
+  address?: ClientAddressDto;
 
   @ApiPropertyOptional({ type: [String], maxItems: 30 })
   @IsOptional()

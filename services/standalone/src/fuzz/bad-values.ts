@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { Schema } from './openapi-operations.js';
+import { SEEDED_FIELDS } from './seed.js';
 
 /**
  * Bodies are built as JSON values and serialised; a marker string stands for a nested value too deep
@@ -103,7 +104,12 @@ export function plausible(schema: Schema): unknown {
     case 'array':
       return Array.from({ length: Math.max(schema.minItems ?? 1, 1) }, () => plausible(schema.items ?? {}));
     case 'object':
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, plausible(v)]));
+      return Object.fromEntries(
+        Object.entries(schema.properties ?? {}).map(([k, v]) => [
+          k,
+          k in SEEDED_FIELDS ? structuredClone(SEEDED_FIELDS[k]) : plausible(v),
+        ]),
+      );
     default:
       return 'x';
   }

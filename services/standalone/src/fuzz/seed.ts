@@ -11,9 +11,12 @@ const token = (sub: string, tid: string, roles: string[]) =>
  * request, a health issue on the client and a subscription. Returns the ids.
  */
 export type SeedIds = Record<
-  'offer' | 'delegation' | 'client' | 'user' | 'request' | 'issue' | 'subscription' | 'partner',
+  'offer' | 'code' | 'delegation' | 'client' | 'user' | 'request' | 'issue' | 'subscription' | 'partner',
   string
 >;
+
+/** Field values that name seeded data, so that valid bodies pass the domain's checks too. */
+export const SEEDED_FIELDS: Record<string, unknown> = { clientId: 'tenant-c1', clientIds: ['tenant-c1'] };
 
 export async function seed(t: TestApp): Promise<SeedIds> {
   const admin = token('alice@partner-a', 'partner-a', ['partner.admin']);
@@ -104,6 +107,7 @@ export async function seed(t: TestApp): Promise<SeedIds> {
   );
   return {
     offer: offer.body.id,
+    code,
     delegation: accepted.body.delegationId,
     client: 'tenant-c1',
     user: 'agent@partner-a',
