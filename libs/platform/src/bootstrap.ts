@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,7 +7,11 @@ import type { SqlClient } from '@dap/eventsourcing';
 import { loadConfig, type AppConfig } from './config/app-config.js';
 import { ProblemFilter } from './errors/problem.filter.js';
 import { validationPipe } from './errors/validation.js';
-import { rejectNulCharacters } from './http/nul-guard.js';
+import { clientErrorHandler, frameworkErrors } from './errors/server-errors.js';
+import { correlationId } from './http/correlation-id.js';
+import { acceptOnlyJsonBodies } from './http/json-body-parser.js';
+import { MethodTable } from './http/method-not-allowed.js';
+import { rejectUnstorableUrl } from './http/url-guard.js';
 import { announceDevelopmentSecrets, createLogger, PinoNestLogger } from './logging.js';
 import { Metrics } from './ops/metrics.js';
 import { PlatformModule } from './runtime/platform.module.js';
@@ -29,8 +32,10 @@ export interface AppOptions {
 }
 
 /**
- * Builds the HTTP application around service modules: Fastify, /api/v1 prefix, auth, problem+json,
- * validation, body limits, correlation ids, metrics and OpenAPI at /api/docs.
+ * Builds the HTTP application around service modules: Fastify, /api/v1 prefix, auth, problem+json
+ * for every error (Nest's, Fastify's, its router's and Node's HTTP parser's), JSON bodies only
+ * (objects, nested at most MAX_JSON_DEPTH), validation, body limits, correlation ids, metrics and
+ * OpenAPI at /api/docs.
  */
 export async function createApp(modules: Type[], options: AppOptions = {}): Promise<NestFastifyApplication> {
   const config = options.config ?? loadConfig();
@@ -43,11 +48,16 @@ export async function createApp(modules: Type[], options: AppOptions = {}): Prom
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: DEFAULT_BODY_LIMIT,
-    requestIdHeader: 'x-correlation-id',
-    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    genReqId: correlationId,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: frameworkErrors(logger),
+    clientErrorHandler: clientErrorHandler(logger),
   });
   const fastify = adapter.getInstance();
+  acceptOnlyJsonBodies(fastify);
+  const methods = new MethodTable();
+  fastify.addHook('onRoute', methods.record);
   fastify.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const m of methods) {
@@ -58,11 +68,14 @@ export async function createApp(modules: Type[], options: AppOptions = {}): Prom
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-correlation-id', request.id);
   });
-  fastify.addHook('preValidation', rejectNulCharacters);
+  fastify.addHook('onRequest', rejectUnstorableUrl);
+  fastify.addHook('onRequest', methods.check);
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    // Bodies are parsed by acceptOnlyJsonBodies, not by Nest's JSON and urlencoded parsers.
+    bodyParser: false,
   });
   app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalFilters(new ProblemFilter(logger));

@@ -108,5 +108,7 @@ describe('the standalone process (npm start)', () => {
     const third = await start(dataDir, port);
     expect((await api(`/offers/${offer.id}`)).status).toBe(200);
     await stop(third.child, 'SIGTERM');
-  });
+    // Three starts, each allowed 30 s to get ready (start-up took 33 s on a loaded 2-core machine),
+    // do not fit Jest's default 60 s.
+  }, 150_000);
 });

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { DomainErrorKind } from '@dap/eventsourcing';
 
 export interface FieldError {
@@ -46,7 +47,7 @@ const TITLES: Record<number, string> = {
 };
 
 export function problem(status: number, detail: string, extra: Partial<Problem> = {}): Problem {
-  const title = TITLES[status] ?? 'Error';
+  const title = TITLES[status] ?? STATUS_CODES[status] ?? 'Error';
   return {
     type: `https://errors.delegated-admin.dev/${title.toLowerCase().replace(/\s+/g, '-')}`,
     title,

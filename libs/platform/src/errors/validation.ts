@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ValidationProblem, type FieldError } from './problem.js';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -18,9 +18,49 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   });
 }
 
-/** Whitelist validation: unknown fields are rejected, each bad field is named with its path. */
+const BUILT_IN = new Set<unknown>([Object, String, Number, Boolean, Array, Date, Function, Symbol, BigInt]);
+const isDtoClass = (type: unknown): type is { prototype: object } =>
+  typeof type === 'function' && !BUILT_IN.has(type);
+
+/**
+ * What class-validator lets through and no command can take: `null` for a field (IsOptional treats
+ * it as absent, the command then stores it), and an array where a nested object is declared
+ * (ValidateNested validates each element). Read from the properties' declared types, so every DTO
+ * gets the rule without a decorator.
+ */
+export function shapeErrors(instance: object, path = ''): FieldError[] {
+  const errors: FieldError[] = [];
+  const prototype = Object.getPrototypeOf(instance);
+  for (const [key, value] of Object.entries(instance)) {
+    const here = path ? `${path}.${key}` : key;
+    const declared = prototype && Reflect.getMetadata?.('design:type', prototype, key);
+    if (value === null) errors.push({ path: here, message: 'must not be null: leave the field out instead' });
+    else if (isDtoClass(declared) && Array.isArray(value))
+      errors.push({ path: here, message: 'must be an object, not an array' });
+    else if (Array.isArray(value))
+      value.forEach((item, i) => {
+        if (item && typeof item === 'object') errors.push(...shapeErrors(item, `${here}[${i}]`));
+      });
+    else if (value && typeof value === 'object' && isDtoClass(declared))
+      errors.push(...shapeErrors(value, here));
+  }
+  return errors;
+}
+
+/** Whitelist validation (unknown fields are rejected), then {@link shapeErrors} for bodies; each bad field is named with its path. */
+class ApiValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const result = await super.transform(value, metadata);
+    if (metadata.type === 'body' && result && typeof result === 'object' && isDtoClass(metadata.metatype)) {
+      const errors = shapeErrors(result);
+      if (errors.length) throw new ValidationProblem(errors);
+    }
+    return result;
+  }
+}
+
 export const validationPipe = () =>
-  new ValidationPipe({
+  new ApiValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

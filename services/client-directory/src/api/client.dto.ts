@@ -8,6 +8,7 @@ import {
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
   Min,
   MinLength,
@@ -51,13 +52,14 @@ export class ExportClientsQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) tag?: string;
 }
 
-export class AddressDto {
+/** Named apart from consent's AddressDto: OpenAPI keeps one schema per class name. */
+export class ClientAddressDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) line1!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) line2?: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(100) city!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) region?: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(20) postalCode!: string;
-  @ApiProperty({ description: 'ISO 3166-1 alpha-2' })
+  @ApiProperty({ description: 'ISO 3166-1 alpha-2', example: 'CN' })
   @IsString()
   @Matches(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code' })
   country!: string;
@@ -65,11 +67,11 @@ export class AddressDto {
 
 export class UpdateClientDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(256) name?: string;
-  @ApiPropertyOptional({ type: AddressDto })
+  @ApiPropertyOptional({ type: ClientAddressDto })
   @IsOptional()
   @ValidateNested()
-  @Type(() => AddressDto)
-  address?: AddressDto;
+  @Type(() => ClientAddressDto)
+  address?: ClientAddressDto;
 
   @ApiPropertyOptional({ type: [String], maxItems: 30 })
   @IsOptional()
@@ -84,7 +86,7 @@ export class UpdateClientDto {
 export class PutSubscriptionDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(100) productId!: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) name!: string;
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) quantity!: number;
+  @ApiProperty({ minimum: 1, maximum: 1_000_000 }) @IsInt() @Min(1) @Max(1_000_000) quantity!: number;
   @ApiProperty({ enum: ['active', 'trial', 'suspended'] }) @IsIn(['active', 'trial', 'suspended']) status!:
     | 'active'
     | 'trial'

@@ -29,7 +29,7 @@ export class AddressDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) city!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) region?: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(20) postalCode!: string;
-  @ApiProperty({ description: 'ISO 3166-1 alpha-2' }) @IsISO31661Alpha2() country!: string;
+  @ApiProperty({ description: 'ISO 3166-1 alpha-2', example: 'CN' }) @IsISO31661Alpha2() country!: string;
 }
 
 export class ClientDto {

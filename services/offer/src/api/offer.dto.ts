@@ -13,11 +13,15 @@ import {
   IsString,
   Matches,
   MaxLength,
+  Max,
   Min,
   ValidateNested,
   IsArray,
   IsDefined,
 } from 'class-validator';
+
+/** Licences in one purchase or subscription: bounded so that it fits every store and read model. */
+export const MAX_QUANTITY = 1_000_000;
 
 export class TrialDto {
   @ApiProperty() @IsString() @MaxLength(100) productId!: string;
@@ -25,7 +29,7 @@ export class TrialDto {
 
 export class PurchaseDto {
   @ApiProperty() @IsString() @MaxLength(100) productId!: string;
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) quantity!: number;
+  @ApiProperty({ minimum: 1, maximum: MAX_QUANTITY }) @IsInt() @Min(1) @Max(MAX_QUANTITY) quantity!: number;
 }
 
 export class IncludesDto {
@@ -69,7 +73,7 @@ export class CreateOfferDto {
 }
 
 export class SendOfferDto {
-  @ApiProperty({ type: [String], minItems: 1, maxItems: 50 })
+  @ApiProperty({ type: [String], minItems: 1, maxItems: 50, example: ['it@contoso.example.com'] })
   @IsDefined()
   @IsArray()
   @ArrayMinSize(1)

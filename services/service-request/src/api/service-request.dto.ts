@@ -22,7 +22,7 @@ import { ListQueryDto } from '@dap/platform';
 export class ContactDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) name!: string;
   @ApiProperty({ format: 'email' }) @IsEmail() @MaxLength(320) email!: string;
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: '+86 21 5555 0100' })
   @IsOptional()
   @Matches(/^\+?[0-9 ().-]{3,40}$/, { message: 'must be a phone number' })
   phone?: string;
