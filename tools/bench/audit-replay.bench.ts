@@ -5,7 +5,7 @@
  * `replay --client X` (output to /dev/null) and `verify`, and prints wall time, peak RSS and events/s.
  * Two sizes (10,000 and 100,000 by default) show whether memory grows with the number of events.
  *
- *   npm run build && node tools/dist/bench/audit-replay.bench.js [--events 10000,100000] [--engines postgres,pglite]
+ *   npm run build && node tools/dist/bench/audit-replay.bench.js [--events 10000,100000] [--engines postgres,embedded]
  *
  * PostgreSQL: AUDIT_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/audit_bench), created
  * for each size and dropped afterwards. Embedded: a server in a temporary DATA_DIR, removed afterwards.

@@ -6,7 +6,7 @@
  * the consent audit-chain consumer applied through `IdempotentConsumer.applyOrdered`, page by page.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/audit_bench node tools/dist/bench/audit-replay.seed.js [--events 100000]
- *   DATA_DIR=/tmp/audit-bench node tools/dist/bench/audit-replay.seed.js [--events 100000]   (PGlite)
+ *   DATA_DIR=/tmp/audit-bench node tools/dist/bench/audit-replay.seed.js [--events 100000]   (embedded server)
  *
  * The PostgreSQL database is created when it does not exist; the store must be empty.
  */

@@ -4,7 +4,7 @@
  * the client-directory module over that database, and measures GET /api/v1/clients latency with
  * autocannon.
  *
- *   npm run build && node tools/dist/bench/client-list.bench.js [--clients 100000] [--connections 10] [--duration 10] [--engines postgres,pglite]
+ *   npm run build && node tools/dist/bench/client-list.bench.js [--clients 100000] [--connections 10] [--duration 10] [--engines postgres,embedded]
  *
  * PostgreSQL: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); a database of its
  * own is created and dropped.
