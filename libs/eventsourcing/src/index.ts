@@ -8,4 +8,3 @@ export * from './memory/memory-event-store.js';
 export * from './sql/sql-client.js';
 export * from './sql/sql-event-store.js';
 export * from './sql/pg-sql-client.js';
-export * from './kurrentdb/kurrentdb-event-store.js';

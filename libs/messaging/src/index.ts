@@ -2,5 +2,4 @@ export * from './event-consumer.js';
 export * from './consumer-progress.js';
 export * from './idempotent-consumer.js';
 export * from './store-log/store-log-event-source.js';
-export * from './kafka/index.js';
 export * from './set-wise-runs.js';

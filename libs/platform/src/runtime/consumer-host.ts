@@ -6,10 +6,10 @@ import {
 } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { SqlClient } from '@dap/eventsourcing';
+import type { KafkaDistribution } from '@dap/messaging/kafka';
 import {
   ConsumerProgress,
   IdempotentConsumer,
-  KafkaDistribution,
   StoreLogEventSource,
   type EventConsumer,
   type EventSource,

@@ -1,6 +1,5 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import {
-  KurrentDbEventStore,
   SqlEventStore,
   type EventStore,
   type SqlClient,
@@ -8,7 +7,6 @@ import {
 } from '@dap/eventsourcing';
 import type { AppConfig } from '../config/app-config.js';
 import { schemaChecked } from './schema-checked-store.js';
-import { APP_CONFIG, SQL_CLIENT } from './tokens.js';
 
 /** Builds a store adapter for a service name. */
 export type EventStoreFactory = (
@@ -21,21 +19,26 @@ export type EventStoreFactory = (
  * relay) and the ones its consumers read. The one place that picks the adapter: `EVENT_STORE=sql`
  * (PostgreSQL: DATABASE_URL or the embedded server) or `kurrentdb`.
  */
-@Injectable()
 export class EventStores implements OnApplicationShutdown {
   private readonly stores = new Map<string, EventStore>();
   private readonly owned = new Set<string>();
   private readonly factory: EventStoreFactory;
   private readonly close: () => Promise<void> = async () => undefined;
 
-  constructor(@Inject(SQL_CLIENT) db: SqlClient, @Inject(APP_CONFIG) config: AppConfig) {
-    if (config.eventStore === 'kurrentdb') {
-      const kurrent = KurrentDbEventStore.shared(config.kurrentdbUrl!);
+  constructor(db: SqlClient, kurrent?: { open: EventStoreFactory; close: () => Promise<void> }) {
+    if (kurrent) {
       this.factory = kurrent.open;
       this.close = kurrent.close;
     } else {
       this.factory = (name, upcasters) => new SqlEventStore(db, name, upcasters);
     }
+  }
+
+  /** The KurrentDB client (gRPC, heavy to load) is loaded only when EVENT_STORE=kurrentdb. */
+  static async create(db: SqlClient, config: AppConfig): Promise<EventStores> {
+    if (config.eventStore !== 'kurrentdb') return new EventStores(db);
+    const { KurrentDbEventStore } = await import('@dap/eventsourcing/kurrentdb');
+    return new EventStores(db, KurrentDbEventStore.shared(config.kurrentdbUrl!));
   }
 
   /** Opens (and creates, the first time) a service's own store; appends are checked against the event schemas. */

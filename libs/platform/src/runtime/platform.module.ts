@@ -3,7 +3,7 @@ import { Global, Module, type DynamicModule, type Provider } from '@nestjs/commo
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { PgSqlClient, type SqlClient } from '@dap/eventsourcing';
-import { ConsumerProgress, KafkaDistribution, kafkaSettingsFromEnv } from '@dap/messaging';
+import { ConsumerProgress } from '@dap/messaging';
 import { AuthGuard } from '../auth/auth.guard.js';
 import { TokenVerifier } from '../auth/token-verifier.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -64,10 +64,14 @@ export class PlatformModule {
       },
       {
         provide: KAFKA,
-        useFactory: () => {
-          const settings =
-            config.kafkaBrokers &&
-            kafkaSettingsFromEnv({ ...process.env, KAFKA_BROKERS: config.kafkaBrokers.join(',') });
+        // kafkajs is loaded only when KAFKA_BROKERS is set.
+        useFactory: async () => {
+          if (!config.kafkaBrokers) return null;
+          const { KafkaDistribution, kafkaSettingsFromEnv } = await import('@dap/messaging/kafka');
+          const settings = kafkaSettingsFromEnv({
+            ...process.env,
+            KAFKA_BROKERS: config.kafkaBrokers.join(','),
+          });
           return settings ? new KafkaDistribution(settings) : null;
         },
       },
@@ -79,7 +83,11 @@ export class PlatformModule {
           : new FileMailer(join(config.dataDir, 'mail'), config.mailFrom),
       },
       ConsumerProgress,
-      EventStores,
+      {
+        provide: EventStores,
+        inject: [SQL_CLIENT],
+        useFactory: (db: SqlClient) => EventStores.create(db, config),
+      },
       ConsumerHost,
       Metrics,
       IdempotencyInterceptor,
