@@ -9,6 +9,7 @@ import { adminCentersFor, type AdminCenterTemplate } from './admin-centers.js';
 import { ADMIN_CENTERS } from './client-directory.store.js';
 import { csvRow, csvLine, CSV_HEADER } from './client-csv.js';
 import type { ListClientsParams } from './client-list.types.js';
+import { ClientListCache } from './client-list.cache.js';
 import { itemOf, listClients } from './list-clients.query.js';
 import { CLIENT_DIRECTORY } from '../projections/client-directory.schema.js';
 
@@ -21,10 +22,11 @@ export class ClientQueries {
     @Inject(SQL_CLIENT) private readonly db: SqlClient,
     @Inject(ADMIN_CENTERS) private readonly templates: AdminCenterTemplate[],
     @Inject(ConsumerProgress) private readonly progress: ConsumerProgress,
+    @Inject(ClientListCache) private readonly cache: ClientListCache,
   ) {}
 
   list(params: ListClientsParams) {
-    return listClients(this.db, params);
+    return this.cache.get(params, () => listClients(this.db, params));
   }
 
   /** The whole filtered list as CSV, page by page. */
