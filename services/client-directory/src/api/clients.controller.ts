@@ -42,8 +42,9 @@ export class ClientsController {
   ) {}
 
   @Get()
+  @Header('content-type', 'application/json; charset=utf-8')
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListClientsQueryDto) {
-    return this.queries.list({ partnerId: principal.tid, ...query });
+    return this.queries.listJson({ partnerId: principal.tid, ...query });
   }
 
   @Get('export.csv')

@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { ConsumerProgress } from '@dap/messaging';
 import { ClientListProjection } from '../projections/client-list.projection.js';
 import { cachedPages, ClientListCache } from './client-list.cache.js';
-import type { ClientListPage } from './client-list.types.js';
 
-const page = (total: number): ClientListPage => ({ items: [], nextCursor: null, total });
+const page = (total: number) => JSON.stringify({ items: [], nextCursor: null, total });
+const totalOf = (text: string) => (JSON.parse(text) as { total: number }).total;
 
 function setup(size?: number) {
   const progress = new ConsumerProgress();
@@ -19,30 +19,30 @@ describe('the client list cache', () => {
   it('serves a page again while the projection has not moved, and reads again once it has', async () => {
     const { progress, cache, load, name, loads } = setup();
     const params = { partnerId: 'p', search: 'contoso', limit: 50 };
-    expect((await cache.get(params, load)).total).toBe(1);
-    expect((await cache.get({ limit: 50, search: 'contoso', partnerId: 'p' }, load)).total).toBe(1);
+    expect(totalOf(await cache.get(params, load))).toBe(1);
+    expect(totalOf(await cache.get({ limit: 50, search: 'contoso', partnerId: 'p' }, load))).toBe(1);
     expect(loads()).toBe(1);
     progress.report(name, 'health', 7);
-    expect((await cache.get(params, load)).total).toBe(2);
-    expect((await cache.get({ ...params, partnerId: 'q' }, load)).total).toBe(3);
+    expect(totalOf(await cache.get(params, load))).toBe(2);
+    expect(totalOf(await cache.get({ ...params, partnerId: 'q' }, load))).toBe(3);
   });
 
   it('lets identical requests arriving together share one read, and forgets a failed one', async () => {
     const { cache, loads } = setup();
-    let release!: (p: ClientListPage) => void;
+    let release!: (p: string) => void;
     let calls = 0;
     const slow = () => {
       calls += 1;
-      return new Promise<ClientListPage>((resolve) => (release = resolve));
+      return new Promise<string>((resolve) => (release = resolve));
     };
     const both = Promise.all([cache.get({ partnerId: 'p' }, slow), cache.get({ partnerId: 'p' }, slow)]);
     release(page(9));
-    expect((await both).map((p) => p.total)).toEqual([9, 9]);
+    expect((await both).map(totalOf)).toEqual([9, 9]);
     expect(calls).toBe(1);
     await expect(cache.get({ partnerId: 'x' }, () => Promise.reject(new Error('down')))).rejects.toThrow(
       'down',
     );
-    expect((await cache.get({ partnerId: 'x' }, () => Promise.resolve(page(4)))).total).toBe(4);
+    expect(totalOf(await cache.get({ partnerId: 'x' }, () => Promise.resolve(page(4))))).toBe(4);
     expect(loads()).toBe(0);
   });
 

@@ -1,11 +1,11 @@
 import type { ConsumerProgress } from '@dap/messaging';
 import { ClientListProjection } from '../projections/client-list.projection.js';
-import type { ClientListPage, ListClientsParams } from './client-list.types.js';
+import type { ListClientsParams } from './client-list.types.js';
 
 export const DEFAULT_CACHED_PAGES = 1000;
 
 /**
- * Pages of the client list, remembered while the list's projection has not moved. A page is kept
+ * Pages of the client list (as the JSON text answered), remembered while the list's projection has not moved. A page is kept
  * with the projection's positions in every source as they were before it was read: it is served
  * again only while they are still the same, so it is never older than what the process has applied
  * (and X-Min-Position, which waits for those positions first, still reads its own writes). Identical
@@ -13,7 +13,7 @@ export const DEFAULT_CACHED_PAGES = 1000;
  * or repeats a search costs no query until something changes.
  */
 export class ClientListCache {
-  private readonly pages = new Map<string, { version: string; page: Promise<ClientListPage> }>();
+  private readonly pages = new Map<string, { version: string; page: Promise<string> }>();
   private readonly projection = new ClientListProjection();
 
   constructor(
@@ -21,7 +21,7 @@ export class ClientListCache {
     private readonly size = DEFAULT_CACHED_PAGES,
   ) {}
 
-  get(params: ListClientsParams, load: () => Promise<ClientListPage>): Promise<ClientListPage> {
+  get(params: ListClientsParams, load: () => Promise<string>): Promise<string> {
     if (this.size === 0) return load();
     const key = JSON.stringify(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : 1)));
     const version = this.version();

@@ -25,8 +25,9 @@ export class ClientQueries {
     @Inject(ClientListCache) private readonly cache: ClientListCache,
   ) {}
 
-  list(params: ListClientsParams) {
-    return this.cache.get(params, () => listClients(this.db, params));
+  /** A page of the list as JSON text (served from the cache while the list has not moved). */
+  listJson(params: ListClientsParams): Promise<string> {
+    return this.cache.get(params, async () => JSON.stringify(await listClients(this.db, params)));
   }
 
   /** The whole filtered list as CSV, page by page. */
