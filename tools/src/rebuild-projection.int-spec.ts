@@ -176,5 +176,11 @@ describe('rebuild-projection on PostgreSQL', () => {
     expect(await main(['offer.offer-list'], { out: report, err: capture(), env })).toBe(0);
     expect(JSON.parse(report.text())).toMatchObject({ consumer: 'offer.offer-list' });
     expect(await dumpAll()).toEqual(live);
+
+    const reports = capture();
+    expect(await main(['--all'], { out: reports, err: capture(), env })).toBe(0);
+    const lines = reports.text().trim().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { consumer: string }).consumer)).toEqual(names);
+    expect(await dumpAll()).toEqual(live);
   });
 });
