@@ -19,11 +19,11 @@ const AGGREGATES = 3;
 const ROLES = ['full', 'limited', 'none'] as const;
 const STATUSES = ['open', 'attentionNeeded', 'closed'] as const;
 
-type Kind = 'role' | 'status' | 'note';
+type Kind = 'role' | 'status' | 'note' | 'profile';
 interface Command {
   id: string;
   kind: Kind;
-  /** Which user (role) or service request (status, note). */
+  /** Which user (role) or service request (status, note); the one client's profile is 0. */
   target: number;
   value: string;
   ifMatch?: number;
@@ -38,8 +38,9 @@ interface Outcome extends Command {
 }
 
 /**
- * Many clients at once on a few aggregates: delegated-role flips (PUT …/delegated-role) and service
- * request status changes and notes, some with If-Match taken from the latest ETag seen. Every answer
+ * Many clients at once on a few aggregates: delegated-role flips (PUT …/delegated-role), service
+ * request status changes and notes, and client profile renames (PATCH /clients/{id}), some with
+ * If-Match taken from the latest ETag seen. Every answer
  * is then checked against the events the store holds: each accepted change is exactly one event at
  * the version it answered, nothing a loser sent was recorded, and the accepted commands replayed in
  * version order give the state the read API returns.
@@ -76,12 +77,17 @@ describe('conflicting commands on a few aggregates, concurrently over HTTP', () 
   it('loses no update: every loser is a 409 or 412, and the final state is a serial replay of the winners', async () => {
     const random = seededRandom(seed);
     const request = httpClient(t.baseUrl);
-    const latest = { role: [0, 0, 0], request: [1, 1, 1] };
+    const latest = { role: [0, 0, 0], request: [1, 1, 1], profile: [0] };
     const commands: Command[] = Array.from({ length: COMMANDS }, (_, i) => {
-      const kind = random.pick<Kind>(['role', 'role', 'status', 'status', 'note']);
+      const kind = random.pick<Kind>(['role', 'role', 'status', 'status', 'note', 'profile']);
       const value =
-        kind === 'role' ? random.pick(ROLES) : kind === 'status' ? random.pick(STATUSES) : `note ${i}`;
-      return { id: `faults-${seed}-${i}`, kind, target: random.int(AGGREGATES), value };
+        kind === 'role' ? random.pick(ROLES) : kind === 'status' ? random.pick(STATUSES) : `${kind} ${i}`;
+      return {
+        id: `faults-${seed}-${i}`,
+        kind,
+        target: kind === 'profile' ? 0 : random.int(AGGREGATES),
+        value,
+      };
     });
     const withIfMatch = commands.map(() => random.next() < 0.4);
 
@@ -89,12 +95,18 @@ describe('conflicting commands on a few aggregates, concurrently over HTTP', () 
     const outcomes = await runBounded(COMMANDS, IN_FLIGHT, async (i): Promise<Outcome> => {
       const c = commands[i];
       // Requests share a stream between status and notes: the ETag seen last for it, whoever wrote it.
-      const seen = c.kind === 'role' ? latest.role : latest.request;
+      const seen = c.kind === 'role' || c.kind === 'profile' ? latest[c.kind] : latest.request;
       if (withIfMatch[i]) c.ifMatch = seen[c.target];
       const headers: Record<string, string> = { 'x-correlation-id': c.id };
       if (c.ifMatch !== undefined) headers['if-match'] = `"${c.ifMatch}"`;
       let reply: Reply;
-      if (c.kind === 'role')
+      if (c.kind === 'profile')
+        reply = await request('PATCH', `/api/v1/clients/${p.clientId}`, {
+          token: p.admin,
+          headers,
+          body: { name: c.value },
+        });
+      else if (c.kind === 'role')
         reply = await request('PUT', `/api/v1/partner-users/${users[c.target]}/delegated-role`, {
           token: p.admin,
           headers,
@@ -146,7 +158,35 @@ describe('conflicting commands on a few aggregates, concurrently over HTTP', () 
       >;
     const consentEvents = await all('consent');
     const requestEvents = await all('service-request');
+    const directoryEvents = await all('client-directory');
     const lastPosition = { consent: 0, 'service-request': 0 };
+    const byId = new Map(outcomes.map((o) => [o.id, o]));
+
+    // The client profile: every rename is one event, written by an acknowledged command at its version.
+    const renames = directoryEvents.filter((e) => e.data.clientId === p.clientId);
+    const profileCommands = outcomes.filter((o) => o.kind === 'profile');
+    expect(renames.map((e) => e.streamVersion)).toEqual(renames.map((_, i) => i + 1));
+    for (const e of renames) {
+      const claim = byId.get(e.correlationId!);
+      expect([e.type, claim?.status, claim?.version, claim?.position, claim?.value]).toEqual([
+        'ClientProfileUpdated',
+        200,
+        e.streamVersion,
+        e.globalPosition,
+        e.data.name,
+      ]);
+    }
+    const renamed = new Set(renames.map((e) => e.correlationId));
+    expect(profileCommands.filter((o) => o.status === 200 && !renamed.has(o.id))).toEqual([]);
+    for (const o of profileCommands.filter((o) => o.status === 200 && o.ifMatch !== undefined))
+      expect(o.version).toBe(o.ifMatch! + 1);
+    for (const o of profileCommands.filter((o) => o.status === 412))
+      expect(o.ifMatch).toBeLessThan(renames.length);
+    const client = await request('GET', `/api/v1/clients/${p.clientId}`, {
+      token: p.admin,
+      headers: { 'x-min-position': `client-directory:${renames.at(-1)?.globalPosition ?? 0}` },
+    });
+    expect([client.status, client.body.name]).toEqual([200, renames.at(-1)?.data.name]);
 
     for (let target = 0; target < AGGREGATES; target++) {
       // Roles: each accepted change is one event at its version, the events are exactly those.
@@ -179,7 +219,6 @@ describe('conflicting commands on a few aggregates, concurrently over HTTP', () 
 
       // Service requests: events carry the correlation id of the command that wrote them.
       const stream = requestEvents.filter((e) => e.data.requestId === requests[target]);
-      const byId = new Map(outcomes.map((o) => [o.id, o]));
       expect(stream.map((e) => e.streamVersion)).toEqual(stream.map((_, i) => i + 1));
       expect(stream[0].type).toBe('ServiceRequestCreated');
       const statusAt: string[] = ['', 'open'];
@@ -210,7 +249,9 @@ describe('conflicting commands on a few aggregates, concurrently over HTTP', () 
         lastPosition['service-request'] = Math.max(lastPosition['service-request'], e.globalPosition);
       }
       const written = new Set(stream.map((e) => e.correlationId));
-      const onRequest = outcomes.filter((o) => o.kind !== 'role' && o.target === target);
+      const onRequest = outcomes.filter(
+        (o) => (o.kind === 'status' || o.kind === 'note') && o.target === target,
+      );
       for (const o of onRequest.filter((o) => o.status < 300 && !written.has(o.id))) {
         // Accepted without an event: only a status change to the status it had at that version.
         expect([o.id, o.kind, statusAt[o.version!]]).toEqual([o.id, 'status', o.value]);
