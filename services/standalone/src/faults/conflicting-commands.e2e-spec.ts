@@ -13,7 +13,7 @@ import { seededRandom, seedFrom } from './seeded-random.js';
  * (FAULTS_COMMANDS=10000 takes about 90 s here: every command reads its whole stream, so the rate
  * falls as the few streams grow).
  */
-const COMMANDS = Number(process.env.FAULTS_COMMANDS) || 4_000;
+const COMMANDS = Number(process.env.FAULTS_COMMANDS) || 1_500;
 const IN_FLIGHT = Number(process.env.FAULTS_IN_FLIGHT) || 100;
 const AGGREGATES = 3;
 const ROLES = ['full', 'limited', 'none'] as const;

@@ -12,8 +12,8 @@ import { rebuildTool, startStandalone, stopStandalone, type Running } from './st
 import { WriteLoad, type LoadCommand } from './write-load.js';
 
 /** FAULTS_KILLS / FAULTS_WRITERS / FAULTS_SEED make a longer or a repeated run. */
-const KILLS = Number(process.env.FAULTS_KILLS) || 3;
-const WRITERS = Number(process.env.FAULTS_WRITERS) || 16;
+const KILLS = Number(process.env.FAULTS_KILLS) || 2;
+const WRITERS = Number(process.env.FAULTS_WRITERS) || 8;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The event an acknowledged command must have written, by kind. */
