@@ -23,7 +23,7 @@ const address = { line1: '1 Century Ave', city: 'Shanghai', postalCode: '200120'
  * only): offers created, sent, rotated and revoked; clients accepting (one client with two
  * partners), bundled trials provisioned, delegations revoked and re-granted, extended and expired;
  * delegated roles assigned, changed and revoked; a service-wide incident and advisories, updated
- * and resolved; service requests with notes and status changes; profile corrections. Every payload
+ * and resolved; subscriptions changed and removed; service requests with notes and status changes; profile corrections. Every payload
  * is checked against its JSON Schema first.
  */
 export async function appendStory(storeOf: (name: string) => EventStore): Promise<void> {
@@ -136,6 +136,27 @@ export async function appendStory(storeOf: (name: string) => EventStore): Promis
             status: includes.trial ? 'trial' : 'active',
             delegationId,
           });
+          if (name === 'gamma' && generation === 1) {
+            const subscription = {
+              clientId,
+              partnerId,
+              subscriptionId: `bundled-${delegationId}`,
+              productId: product.productId,
+              name: product.productId,
+              delegationId,
+            };
+            const stream = clientProfileStreamId(partnerId, clientId);
+            await append('client-directory', stream, 'SubscriptionChanged', {
+              ...subscription,
+              quantity: 40,
+              status: 'active',
+            });
+            await append('client-directory', stream, 'SubscriptionRemoved', {
+              ...subscription,
+              quantity: 40,
+              status: 'active',
+            });
+          }
         }
         return { delegationId, partnerId, clientId };
       };

@@ -6,7 +6,7 @@ import { loadConfig, openDatabase } from '@dap/platform';
 import { notRebuildable, projections } from './projection-registry.js';
 import { rebuildProjection } from './projection-rebuild.js';
 
-const USAGE = 'usage: rebuild-projection <consumer> | --list';
+const USAGE = 'usage: rebuild-projection <consumer> | --all | --list';
 
 export interface RebuildToolIo {
   out?: Writable;
@@ -17,6 +17,7 @@ export interface RebuildToolIo {
 /**
  * Drops and rebuilds one read model from the event store, e.g.
  *   node tools/dist/rebuild-projection.js client-directory.client-list
+ * With `--all`, rebuilds every one of them in turn (one JSON report a line).
  * With no argument or `--list`, lists the rebuildable consumers (and those it refuses, and why).
  * Uses the same DATABASE_URL / DATA_DIR as the services; stop them first (the embedded store allows
  * one process at a time anyway). Returns the exit code.
@@ -38,7 +39,7 @@ export async function main(argv: string[], io: RebuildToolIo = {}): Promise<numb
     err.write(`rebuild-projection: ${name} is not rebuildable: ${notRebuildable[name]}\n`);
     return 2;
   }
-  if (!projections[name]) {
+  if (name !== '--all' && !projections[name]) {
     err.write(
       `rebuild-projection: unknown consumer ${name}\n${USAGE}\nknown: ${Object.keys(projections).join(', ')}\n`,
     );
@@ -57,12 +58,14 @@ export async function main(argv: string[], io: RebuildToolIo = {}): Promise<numb
   }
   const db = await openDatabase(config);
   try {
-    const projection = await projections[name]();
-    const report = await rebuildProjection(db, (source) => new SqlEventStore(db, source), projection, {
-      onProgress: (source, position) => err.write(`\r${name}: ${source} at ${position}   `),
-    });
-    err.write('\n');
-    out.write(`${JSON.stringify(report)}\n`);
+    for (const consumer of name === '--all' ? Object.keys(projections) : [name]) {
+      const projection = await projections[consumer]();
+      const report = await rebuildProjection(db, (source) => new SqlEventStore(db, source), projection, {
+        onProgress: (source, position) => err.write(`\r${consumer}: ${source} at ${position}   `),
+      });
+      err.write('\n');
+      out.write(`${JSON.stringify(report)}\n`);
+    }
     return 0;
   } finally {
     await db.close();

@@ -29,7 +29,7 @@ async function start(dataDir: string, port: number): Promise<{ child: ChildProce
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   // Start-up, not async work under test: poll readiness with a bounded number of tries.
-  for (let attempt = 0; attempt < 300; attempt++) {
+  for (let attempt = 0; attempt < 600; attempt++) {
     if (child.exitCode !== null) throw new Error(`standalone exited with ${child.exitCode}: ${stderr}`);
     const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
       (r) => r.status === 200,
@@ -39,7 +39,7 @@ async function start(dataDir: string, port: number): Promise<{ child: ChildProce
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`standalone not ready after 30 s: ${stderr}`);
+  throw new Error(`standalone not ready after 60 s: ${stderr}`);
 }
 
 /** Resolves with the exit code, or the signal that ended the process. */
