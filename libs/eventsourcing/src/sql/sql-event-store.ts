@@ -260,15 +260,18 @@ export class SqlEventStore implements EventStore {
       );
       if (rows.every((row) => row.settled)) return rows.map((row) => this.toEnvelope(row));
       rows = await this.db.query<EventRow & { settled: boolean }>(
+        // Order matters: the snapshot (statement start), then the in-flight locks, then each xid's status:
+        // an append that ends between the lock read and the status check still counts as a blocker.
         `WITH snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
               appending AS MATERIALIZED (
-                SELECT t.transactionid FROM pg_locks a JOIN pg_locks t ON t.pid = a.pid AND t.locktype = 'transactionid'
+                SELECT coalesce(array_agg(t.transactionid), '{}') AS xids
+                  FROM pg_locks a JOIN pg_locks t ON t.pid = a.pid AND t.locktype = 'transactionid'
                  WHERE a.locktype = 'advisory' AND a.classid = ${IN_FLIGHT_CLASS} AND a.objid = ${inFlightKey(this.name)}
                    AND a.objsubid = 2 AND a.granted),
               bound AS (
                 SELECT coalesce(
-                  (SELECT min(x) FROM snapshot, pg_snapshot_xip(snapshot.s) AS x
-                    WHERE pg_xact_status(x) <> 'in progress' OR EXISTS (SELECT 1 FROM appending WHERE transactionid = xid(x))),
+                  (SELECT min(x) FROM appending, snapshot, pg_snapshot_xip(snapshot.s) AS x
+                    WHERE xid(x) = ANY (appending.xids) OR pg_xact_status(x) <> 'in progress'),
                   (SELECT pg_snapshot_xmax(s) FROM snapshot)) AS xid)
          SELECT ${COLUMNS}, transaction_id < (SELECT xid FROM bound) AS settled
            FROM ${this.table} WHERE global_position > $1 ORDER BY global_position LIMIT $2`,

@@ -1,10 +1,5 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
-import {
-  SqlEventStore,
-  type EventStore,
-  type SqlClient,
-  type Upcasters,
-} from '@dap/eventsourcing';
+import { SqlEventStore, type EventStore, type SqlClient, type Upcasters } from '@dap/eventsourcing';
 import type { AppConfig } from '../config/app-config.js';
 import { schemaChecked } from './schema-checked-store.js';
 
