@@ -12,7 +12,11 @@ import { isWorkerMessage, type WorkerMessage } from './worker-messages.js';
  * primary stays small (each worker loads it).
  */
 export async function becomeHttpWorkersPrimary(title: string): Promise<boolean> {
-  if (!cluster.isPrimary || process.env.DAP_HTTP_WORKER === '1') return false;
+  if (!cluster.isPrimary || process.env.DAP_HTTP_WORKER === '1') {
+    // From its first moment: a worker whose primary is gone (killed) must not live on.
+    if (cluster.isWorker) process.on('disconnect', () => process.exit(1));
+    return false;
+  }
   let config: AppConfig;
   try {
     config = loadConfig();

@@ -18,6 +18,4 @@ export function joinWorkerBridge(progress: ConsumerProgress, runsConsumers: bool
     if (message.dap === 'appended') appendSignalFor(message.key).emitRelayed(message.position);
     else progress.report(message.consumer, message.source, message.position);
   });
-  // The primary is gone (killed): this worker must not live on without it.
-  process.on('disconnect', () => process.exit(1));
 }
