@@ -1,11 +1,19 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '@dap/testing';
 import { ConsoleStaticModule } from './console-static.js';
 
 const INDEX = '<!doctype html><title>console</title><div id="root"></div>';
+
+/** startTestApp takes module classes: one around the dynamic module under test. */
+function moduleOf(dynamic: DynamicModule): Type {
+  @Module({ imports: [dynamic] })
+  class Wrapped {}
+  return Wrapped;
+}
 
 describe('the web console served at / by the standalone process', () => {
   const root = mkdtempSync(join(tmpdir(), 'dap-console-'));
@@ -14,7 +22,7 @@ describe('the web console served at / by the standalone process', () => {
     mkdirSync(join(root, 'assets'));
     writeFileSync(join(root, 'index.html'), INDEX);
     writeFileSync(join(root, 'assets', 'app-1234.js'), 'console.log(1)');
-    t = await startTestApp([ConsoleStaticModule.serve(root)]);
+    t = await startTestApp([moduleOf(ConsoleStaticModule.serve(root))]);
   });
   afterAll(async () => {
     await t.close();
@@ -57,7 +65,9 @@ describe('the web console served at / by the standalone process', () => {
 
 describe('the standalone process without a built console', () => {
   it('still serves the API, and / says the console is not built', async () => {
-    const t = await startTestApp([ConsoleStaticModule.serve(join(tmpdir(), 'no-such-console-dir'))]);
+    const t = await startTestApp([
+      moduleOf(ConsoleStaticModule.serve(join(tmpdir(), 'no-such-console-dir'))),
+    ]);
     try {
       const res = await t.request('GET', '/');
       expect(res.status).toBe(404);

@@ -1,12 +1,20 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '@dap/testing';
 import { DevSignInModule, devSignInEnabled } from './dev-sign-in.module.js';
+
+/** startTestApp takes module classes: one around the dynamic module under test. */
+function moduleOf(dynamic: DynamicModule): Type {
+  @Module({ imports: [dynamic] })
+  class Wrapped {}
+  return Wrapped;
+}
 
 describe('development sign-in (standalone with the development secret only)', () => {
   describe('with the development secret', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp([DevSignInModule.register({ NODE_ENV: 'development' })]);
+      t = await startTestApp([moduleOf(DevSignInModule.register({ NODE_ENV: 'development' }))]);
     });
     afterAll(() => t.close());
 
@@ -48,7 +56,7 @@ describe('development sign-in (standalone with the development secret only)', ()
     ['AUTH_JWKS_URL set', { AUTH_JWKS_URL: 'https://login.example/keys' }],
   ])('is absent with %s', async (_, env) => {
     expect(devSignInEnabled(env)).toBe(false);
-    const t = await startTestApp([DevSignInModule.register(env)]);
+    const t = await startTestApp([moduleOf(DevSignInModule.register(env))]);
     try {
       const body = { sub: 'a', tid: 'b', role: 'client.admin' };
       for (const [method, path, options] of [
