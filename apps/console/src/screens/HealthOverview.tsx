@@ -59,16 +59,19 @@ export function HealthOverview() {
       </p>
       <h2>Latest events</h2>
       <ol className="feed" aria-live="polite">
-        {recent.map((e) => (
-          <li key={e.id}>
-            <code>{e.type}</code>{' '}
-            {String(e.data.data.title ?? e.data.data.message ?? e.data.data.issueId ?? '')}{' '}
-            <Link href={`/clients/${encodeURIComponent(String(e.data.data.clientId))}/health`}>
-              client health
-            </Link>{' '}
-            <span className="hint">{dateTime(e.data.time)}</span>
-          </li>
-        ))}
+        {recent.map((e) => {
+          const d = e.data.data;
+          return (
+            <li key={e.id}>
+              <code>{e.type}</code> {String(d.issueId ?? '')}
+              {d.status ? ` (${String(d.status)})` : ''}: {String(d.title ?? d.message ?? '')}{' '}
+              <Link href={`/clients/${encodeURIComponent(String(d.clientId))}/health`}>
+                client health<span className="visually-hidden"> of client {String(d.clientId)}</span>
+              </Link>{' '}
+              <span className="hint">{dateTime(e.data.time)}</span>
+            </li>
+          );
+        })}
       </ol>
     </main>
   );
