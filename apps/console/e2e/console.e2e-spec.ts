@@ -83,8 +83,10 @@ async function refreshUntil(page: Page, visible: () => Promise<boolean>): Promis
     const page = await partner.newPage();
     page.on('dialog', (dialog) => void dialog.accept());
 
-    // Development sign-in as a partner admin.
+    // Development sign-in as a partner admin. The first Tab reaches the skip link.
     await page.goto(`${app.baseUrl}/`);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
     await page.getByRole('radio', { name: 'Partner admin' }).check();
     await page.getByLabel('User (sub)').fill(PARTNER.sub);
     await page.getByLabel('Organization (tid)').fill(PARTNER.tid);
@@ -160,7 +162,9 @@ async function refreshUntil(page: Page, visible: () => Promise<boolean>): Promis
       startDateTime: new Date().toISOString(),
     });
     expect(raised.status).toBe(201);
-    await page.getByRole('button', { name: /^Service health/ }).click();
+    // By keyboard: the column header is a button.
+    await page.getByRole('button', { name: /^Service health/ }).focus();
+    await page.keyboard.press('Enter');
     await refreshUntil(
       page,
       async () =>

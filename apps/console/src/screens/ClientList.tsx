@@ -71,7 +71,7 @@ export function ClientList({ selectedId }: { selectedId?: string }) {
   };
 
   return (
-    <div className={selectedId ? 'split' : ''}>
+    <main id="main" className={selectedId ? 'split' : ''}>
       <section aria-labelledby="clients-title" className="list-pane">
         <div className="toolbar">
           <h1 id="clients-title">Client management</h1>
@@ -225,6 +225,6 @@ export function ClientList({ selectedId }: { selectedId?: string }) {
         </nav>
       </section>
       {selectedId && <ClientDetails clientId={selectedId} onChanged={() => void page.reload()} />}
-    </div>
+    </main>
   );
 }

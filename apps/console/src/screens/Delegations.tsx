@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api/client';
-import { getSession, isClientAdmin } from '../api/session';
+import { getSession, isClientAdmin, isPartnerAdmin } from '../api/session';
 import type { Delegation, Page } from '../api/types';
 import { Link } from '../components/Link';
 import { ProblemView } from '../components/ProblemView';
@@ -86,7 +86,7 @@ export function Delegations() {
                   <span className={`status ${d.status}`}>{d.status}</span>
                 </td>
                 <td>
-                  {d.status === 'active' && (!client || isClientAdmin(getSession())) && (
+                  {d.status === 'active' && (client || isPartnerAdmin(getSession())) && (
                     <button type="button" className="danger" onClick={() => void revoke(d)}>
                       Revoke
                       <span className="visually-hidden">
