@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEV_JWT_SECRET, mintToken } from '@dap/platform';
@@ -137,6 +138,14 @@ async function refreshUntil(page: Page, visible: () => Promise<boolean>): Promis
     expect(await page.locator('table.clients tbody a.client-name').allTextContents()).toEqual([
       'Fabrikam Foods',
     ]);
+    // The CSV export is of the current view, the search included.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv).toContain('Fabrikam Foods');
+    expect(csv).not.toContain('Northwind');
     await page.getByLabel('Search').fill('');
     await page.getByLabel('Search').press('Enter');
     await page.getByText('3 delegated clients').waitFor();
