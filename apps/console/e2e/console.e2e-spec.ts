@@ -86,6 +86,7 @@ async function refreshUntil(page: Page, visible: () => Promise<boolean>): Promis
 
     // Development sign-in as a partner admin. The first Tab reaches the skip link.
     await page.goto(`${app.baseUrl}/`);
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
     await page.getByRole('radio', { name: 'Partner admin' }).check();
