@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image per service from the same build: `docker build --build-arg SERVICE=consent .`
-# (docker-compose.yml builds the five). Standalone mode: SERVICE=standalone.
+# (docker-compose.yml builds the five). Standalone mode: SERVICE=standalone (it serves the console too).
+# The gateway image (nginx with the built console): `docker build --target gateway .`
 
 FROM node:20.20-bookworm-slim AS build
 WORKDIR /app
@@ -9,6 +10,10 @@ COPY . .
 RUN npm install --no-audit --no-fund \
  && NX_DAEMON=false npm run build \
  && npm prune --omit=dev --no-audit --no-fund
+
+FROM nginx:1.27-alpine AS gateway
+COPY deploy/gateway/nginx.conf /etc/nginx/nginx.conf
+COPY --from=build /app/apps/console/dist /usr/share/nginx/html
 
 FROM node:20.20-bookworm-slim AS runtime
 ARG SERVICE=offer
@@ -22,6 +27,8 @@ COPY --from=build /app/node_modules ./node_modules
 # Workspace packages resolve through node_modules/@dap/* symlinks to these folders (their dist/).
 COPY --from=build /app/libs ./libs
 COPY --from=build /app/services ./services
+# The standalone process serves the built console at `/`.
+COPY --from=build /app/apps/console/dist ./apps/console/dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000

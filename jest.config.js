@@ -42,6 +42,13 @@ export default {
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services,tools}/**/*.int-spec.ts'],
     },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{libs,services,tools}/**/*.e2e-spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: [
+        '<rootDir>/{libs,services,tools}/**/*.e2e-spec.ts',
+        '<rootDir>/apps/*/e2e/**/*.e2e-spec.ts',
+      ],
+    },
   ],
 };
