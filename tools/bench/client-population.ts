@@ -42,6 +42,6 @@ export const indexes = (count: number, pick: (i: number) => boolean) =>
 
 /** Seeded health: an incident on 1% of the clients, an advisory on about 3% (none of the burst's). */
 export const seededIncident = (i: number) => i % 100 === 1;
-export const seededAdvisory = (i: number) => i % 33 === 0 && i % 10 !== 5;
+export const seededAdvisory = (i: number) => i % 33 === 0 && i % 10 !== 5 && !seededIncident(i);
 /** The measured incident burst: 10% of the clients (10,000 of 100,000), none with a seeded incident. */
 export const burstIncident = (i: number) => i % 10 === 5;
