@@ -41,33 +41,50 @@ async function drive(connections: number, seconds: number, once: (k: number) => 
   };
 }
 
+/** Connections the server can still give: max_connections less those open now, less a margin for others. */
+async function freeConnections(url: string, margin = 12): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ free: number }>(
+      `SELECT current_setting('max_connections')::int - (SELECT count(*) FROM pg_stat_activity)::int AS free`,
+    );
+    return Math.max(1, rows[0].free - margin);
+  } finally {
+    await c.end();
+  }
+}
+
 /**
  * The write floor of a server: single-row INSERT transactions (BEGIN; INSERT; COMMIT) with plain
- * `pg`, one client per connection, into a scratch table that is dropped afterwards.
+ * `pg`, one client per connection, into a scratch table that is dropped afterwards. On a shared
+ * server with few free connections it uses as many as it can get, and says so in `connections`.
  */
 export async function pgInsertFloor(
   url: string,
   connections: number,
   seconds: number,
-): Promise<FloorFigures> {
-  const clients = await Promise.all(
-    Array.from({ length: connections }, async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      return c;
-    }),
-  );
+): Promise<FloorFigures & { connections: number }> {
+  const used = Math.min(connections, await freeConnections(url));
+  const clients: pg.Client[] = [];
   try {
+    for (let k = 0; k < used; k++) {
+      const c = new pg.Client({ connectionString: url });
+      c.on('error', () => undefined); // a dropped connection fails its next query instead
+      await c.connect();
+      clients.push(c);
+    }
     await clients[0].query(DDL);
-    return await drive(connections, seconds, async (k) => {
+    const figures = await drive(used, seconds, async (k) => {
       const c = clients[k];
       await c.query('BEGIN');
       await c.query(INSERT, [PAYLOAD]);
       await c.query('COMMIT');
     });
-  } finally {
     await clients[0].query(`DROP TABLE IF EXISTS ${SCRATCH}`);
-    await Promise.all(clients.map((c) => c.end()));
+    return { ...figures, connections: used };
+  } finally {
+    await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
   }
 }
 

@@ -198,14 +198,19 @@ try {
   let acceptedSoFar = 0;
   let acceptEstimate = { rps: 100, connections: 1 };
   for (const c of CONNECTIONS) {
-    const floor = target.pgUrl ? await pgInsertFloor(target.pgUrl, c, SECONDS) : floors.get(c)!;
+    const floor = target.pgUrl
+      ? await pgInsertFloor(target.pgUrl, c, SECONDS)
+      : { ...floors.get(c)!, connections: c };
     const floorName = target.pgUrl ? 'pg INSERT txn' : 'SqlClient INSERT txn';
     table.load({
       path: target.pgUrl
         ? 'plain pg BEGIN; INSERT; COMMIT (the write floor)'
         : 'BEGIN; INSERT; COMMIT via openDatabase (the write floor, standalone stopped)',
       connections: c,
-      ...floor,
+      rps: floor.rps,
+      p50: floor.p50,
+      p99: floor.p99,
+      note: floor.connections < c ? `only ${floor.connections} connections free on the shared server` : '',
       floorName: '—',
       floorRps: null,
     });
