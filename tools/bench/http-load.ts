@@ -66,10 +66,17 @@ export async function load(
       },
     ],
   });
+  // Requests the run gave up on may still be in the server (its pool queue): wait for them to drain,
+  // through /health/ready (which queries the database), so the next run starts on a quiet server.
+  const drainStarted = performance.now();
+  await fetch(`${baseUrl}/health/ready`).then((d) => d.arrayBuffer());
+  const drainMs = Math.round(performance.now() - drainStarted);
   const statuses = Object.entries(r.statusCodeStats ?? {})
     .filter(([code]) => !code.startsWith('2'))
     .map(([code, s]) => `${code}×${s.count}`)
     .concat(r.errors ? [`errors×${r.errors}`] : [])
+    .concat(r['2xx'] === 0 ? ['no 2xx answer within the run'] : [])
+    .concat(drainMs > 200 ? [`server busy ${drainMs} ms after the run`] : [])
     .join(' ');
   return {
     rps: r['2xx'] / Math.max(r.duration, 0.001),
