@@ -27,7 +27,11 @@ export interface RunningStandalone {
  * Spawns `node services/standalone/dist/main.js` with the given environment (DATA_DIR or
  * DATABASE_URL) and waits for /health/ready. Its stderr is kept, and printed if it dies.
  */
-export async function startStandalone(env: Record<string, string>, port: number): Promise<RunningStandalone> {
+export async function startStandalone(
+  env: Record<string, string>,
+  port: number,
+  readyTimeoutMs = 1_800_000,
+): Promise<RunningStandalone> {
   if (!existsSync(STANDALONE_MAIN)) throw new Error(`${STANDALONE_MAIN} is missing: run \`npm run build\``);
   const baseUrl = `http://127.0.0.1:${port}`;
   const started = performance.now();
@@ -52,9 +56,9 @@ export async function startStandalone(env: Record<string, string>, port: number)
       () => false,
     );
     if (ready) return { child, baseUrl, readyMs: Math.round(performance.now() - started), stop };
-    if (performance.now() - started > 120_000) {
+    if (performance.now() - started > readyTimeoutMs) {
       child.kill('SIGKILL');
-      throw new Error(`standalone not ready after 120 s:\n${stderr}`);
+      throw new Error(`standalone not ready after ${readyTimeoutMs} ms:\n${stderr}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
