@@ -1,4 +1,3 @@
-import type { SqlClient } from '@dap/eventsourcing';
 import pg from 'pg';
 
 export interface FloorFigures {
@@ -85,26 +84,5 @@ export async function pgInsertFloor(
     return { ...figures, connections: used };
   } finally {
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
-  }
-}
-
-/**
- * The same transactions through the product's SqlClient, for an embedded store that has no
- * network endpoint while the standalone is stopped (`connections` concurrent callers).
- */
-export async function sqlClientInsertFloor(
-  db: SqlClient,
-  connections: number,
-  seconds: number,
-): Promise<FloorFigures> {
-  await db.exec(DDL);
-  try {
-    return await drive(connections, seconds, () =>
-      db.transaction(async (tx) => {
-        await tx.query(INSERT, [PAYLOAD]);
-      }),
-    );
-  } finally {
-    await db.exec(`DROP TABLE IF EXISTS ${SCRATCH}`);
   }
 }

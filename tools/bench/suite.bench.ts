@@ -28,7 +28,7 @@ import { seedClients, type ClientSeedReport } from './client-seed.js';
 import { acceptances, preparedAgents, roleFlips, serviceRequests } from './command-paths.js';
 import { healthTotal, incidentPropagation, raiseIssue } from './health-incident.js';
 import { load, type LoadFigures } from './http-load.js';
-import { pgInsertFloor, sqlClientInsertFloor, type FloorFigures } from './insert-floor.js';
+import { pgInsertFloor } from './insert-floor.js';
 import { readPaths } from './read-paths.js';
 import { burstLag, singleCommandLag } from './read-model-lag.js';
 import { rebuildProjection } from './rebuild-run.js';
@@ -102,38 +102,17 @@ try {
   await api.settle();
 
   // Seed: DelegationGranted events into consent's store; the standalone's consumers project them.
-  const floors = new Map<number, FloorFigures>();
-  let seed: ClientSeedReport;
-  let catchUpFrom: number;
-  if (target.whileRunning) {
-    const db = await target.open();
-    catchUpFrom = performance.now();
-    seed = await seedClients(db, { offerId: offer.id, grantedRoles: offer.grantedRoles }, CLIENTS).finally(
-      () => db.close(),
-    );
-  } else {
-    // The embedded store belongs to its process: floor and seed while the standalone is stopped.
-    await app.stop();
-    const db = await target.open();
-    try {
-      for (const c of CONNECTIONS) floors.set(c, await sqlClientInsertFloor(db, c, SECONDS));
-      seed = await seedClients(db, { offerId: offer.id, grantedRoles: offer.grantedRoles }, CLIENTS);
-    } finally {
-      await db.close();
-    }
-    catchUpFrom = performance.now();
-    app = await startStandalone(target.env, port);
-    api = new ApiClient(app.baseUrl);
-    table.timing({
-      measurement: 'start-up, existing (spawn → /health/ready 200)',
-      figure: ms(app.readyMs),
-      detail: `${seed.events.toLocaleString('en-US')} seeded events not yet projected`,
-    });
-  }
+  const db = await target.open();
+  const catchUpFrom = performance.now();
+  const seed: ClientSeedReport = await seedClients(
+    db,
+    { offerId: offer.id, grantedRoles: offer.grantedRoles },
+    CLIENTS,
+  ).finally(() => db.close());
   table.timing({
     measurement: 'seed: DelegationGranted appends (SqlEventStore.appendToStreams)',
     figure: perSecond(seed.events, seed.ms),
-    detail: `${seed.events.toLocaleString('en-US')} events in ${seed.appends} appends, ${ms(seed.ms)}${target.whileRunning ? ', while the consumers ran' : ', standalone stopped'}`,
+    detail: `${seed.events.toLocaleString('en-US')} events in ${seed.appends} appends, ${ms(seed.ms)}, while the consumers ran`,
   });
   log('projection catch-up');
   const listed = async () =>
@@ -142,7 +121,7 @@ try {
   const listedMs = performance.now() - catchUpFrom;
   await api.settle(3_600_000);
   const settledMs = performance.now() - catchUpFrom;
-  const from = target.whileRunning ? 'the first append' : 'spawn';
+  const from = 'the first append';
   table.timing({
     measurement: 'projection catch-up (client list shows all)',
     figure: perSecond(CLIENTS, listedMs),
@@ -197,15 +176,12 @@ try {
   const flipState = { n: 0 };
   let acceptedSoFar = 0;
   let acceptEstimate = { rps: 100, connections: 1 };
+  const pgUrl = await target.pgUrl();
   for (const c of CONNECTIONS) {
-    const floor = target.pgUrl
-      ? await pgInsertFloor(target.pgUrl, c, SECONDS)
-      : { ...floors.get(c)!, connections: c };
-    const floorName = target.pgUrl ? 'pg INSERT txn' : 'SqlClient INSERT txn';
+    const floor = await pgInsertFloor(pgUrl, c, SECONDS);
+    const floorName = 'pg INSERT txn';
     table.load({
-      path: target.pgUrl
-        ? 'plain pg BEGIN; INSERT; COMMIT (the write floor)'
-        : 'BEGIN; INSERT; COMMIT via openDatabase (the write floor, standalone stopped)',
+      path: 'plain pg BEGIN; INSERT; COMMIT (the write floor)',
       connections: c,
       rps: floor.rps,
       p50: floor.p50,
