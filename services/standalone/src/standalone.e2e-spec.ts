@@ -107,6 +107,15 @@ describe('the standalone process (npm start)', () => {
 
     const third = await start(dataDir, port);
     expect((await api(`/offers/${offer.id}`)).status).toBe(200);
+    // Nothing was appended since this start: every worker still knows how far the consumers are.
+    for (let i = 0; i < 4; i++) {
+      const headers = { 'x-min-position': position, connection: 'close' };
+      expect([i, (await api('/offers', { headers })).status]).toEqual([i, 200]);
+      expect([i, (await fetch(`http://127.0.0.1:${port}/health/ready`, { headers })).status]).toEqual([
+        i,
+        200,
+      ]);
+    }
     await stop(third.child, 'SIGTERM');
     // Three starts, each allowed 30 s to get ready (start-up took 33 s on a loaded 2-core machine),
     // do not fit Jest's default 60 s.

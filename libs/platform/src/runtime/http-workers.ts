@@ -57,9 +57,9 @@ export async function runHttpWorkers(config: AppConfig, logger: Logger): Promise
       DAP_BACKGROUND_WORK: index === 0 ? 'on' : 'off',
     });
     roles.set(worker, index);
-    worker.on('online', () => progress.forEach((message) => worker.send(message)));
     worker.on('message', (message: unknown) => {
       if (!isWorkerMessage(message)) return;
+      if (message.dap === 'listening') return progress.forEach((known) => worker.send(known));
       if (message.dap === 'progress') progress.set(`${message.consumer}\u0000${message.source}`, message);
       for (const other of roles.keys()) if (other !== worker && other.isConnected()) other.send(message);
     });

@@ -16,6 +16,8 @@ export function joinWorkerBridge(progress: ConsumerProgress, runsConsumers: bool
   process.on('message', (message) => {
     if (!isWorkerMessage(message)) return;
     if (message.dap === 'appended') appendSignalFor(message.key).emitRelayed(message.position);
-    else progress.report(message.consumer, message.source, message.position);
+    else if (message.dap === 'progress') progress.report(message.consumer, message.source, message.position);
   });
+  // Messages sent before this listener existed were dropped: ask for what happened meanwhile.
+  send({ dap: 'listening' });
 }
