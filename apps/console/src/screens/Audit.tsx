@@ -5,6 +5,7 @@ import { ProblemView } from '../components/ProblemView';
 import { dateTime, roleName } from '../components/format';
 import { useAsync } from '../components/useAsync';
 import { useLocation } from '../router';
+import { Pager } from '../components/Pager';
 
 /** The audit trail of who gained delegated access, the point-in-time snapshot, and the chain check. */
 export function Audit() {
@@ -103,18 +104,7 @@ export function Audit() {
           </tbody>
         </table>
       </div>
-      <nav aria-label="Pages" className="pager">
-        <button type="button" disabled={!cursor.length} onClick={() => setCursor(cursor.slice(0, -1))}>
-          ← Previous
-        </button>
-        <button
-          type="button"
-          disabled={!events.data?.nextCursor}
-          onClick={() => setCursor([...cursor, events.data!.nextCursor!])}
-        >
-          Next →
-        </button>
-      </nav>
+      <Pager cursors={cursor} next={events.data?.nextCursor} onChange={setCursor} />
       <Snapshot initialClientId={applied.clientId} />
     </main>
   );

@@ -6,6 +6,7 @@ import { Link } from '../components/Link';
 import { ProblemView } from '../components/ProblemView';
 import { date, includesText, roleName } from '../components/format';
 import { useAsync } from '../components/useAsync';
+import { Pager } from '../components/Pager';
 
 /**
  * Delegations with their expiry, and revocation: the partner's (every client that granted it
@@ -108,18 +109,7 @@ export function Delegations() {
           </tbody>
         </table>
       </div>
-      <nav aria-label="Pages" className="pager">
-        <button type="button" disabled={!cursor.length} onClick={() => setCursor(cursor.slice(0, -1))}>
-          ← Previous
-        </button>
-        <button
-          type="button"
-          disabled={!list.data?.nextCursor}
-          onClick={() => setCursor([...cursor, list.data!.nextCursor!])}
-        >
-          Next →
-        </button>
-      </nav>
+      <Pager cursors={cursor} next={list.data?.nextCursor} onChange={setCursor} />
     </main>
   );
 }

@@ -4,6 +4,7 @@ import type { Offer, Page } from '../api/types';
 import { ProblemView } from '../components/ProblemView';
 import { date, duration, includesText, roleName } from '../components/format';
 import { useAsync } from '../components/useAsync';
+import { Pager } from '../components/Pager';
 
 /** Delegated-administration offers: create (optionally with a trial or purchase), copy, send, rotate, revoke. */
 export function Offers() {
@@ -39,18 +40,7 @@ export function Offers() {
         ))}
       </ul>
       {list.data?.items.length === 0 && <p className="empty">No offers yet.</p>}
-      <nav aria-label="Pages" className="pager">
-        <button type="button" disabled={!cursor.length} onClick={() => setCursor(cursor.slice(0, -1))}>
-          ← Previous
-        </button>
-        <button
-          type="button"
-          disabled={!list.data?.nextCursor}
-          onClick={() => setCursor([...cursor, list.data!.nextCursor!])}
-        >
-          Next →
-        </button>
-      </nav>
+      <Pager cursors={cursor} next={list.data?.nextCursor} onChange={setCursor} />
     </main>
   );
 }

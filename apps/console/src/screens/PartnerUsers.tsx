@@ -4,6 +4,7 @@ import type { Page, PartnerUser } from '../api/types';
 import { ProblemView } from '../components/ProblemView';
 import { dateTime, roleName } from '../components/format';
 import { useAsync } from '../components/useAsync';
+import { Pager } from '../components/Pager';
 
 const ROLES = ['full', 'limited', 'none'] as const;
 
@@ -108,18 +109,7 @@ export function PartnerUsers() {
           </tbody>
         </table>
       </div>
-      <nav aria-label="Pages" className="pager">
-        <button type="button" disabled={!cursor.length} onClick={() => setCursor(cursor.slice(0, -1))}>
-          ← Previous
-        </button>
-        <button
-          type="button"
-          disabled={!list.data?.nextCursor}
-          onClick={() => setCursor([...cursor, list.data!.nextCursor!])}
-        >
-          Next →
-        </button>
-      </nav>
+      <Pager cursors={cursor} next={list.data?.nextCursor} onChange={setCursor} />
     </main>
   );
 }

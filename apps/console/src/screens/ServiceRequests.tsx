@@ -6,6 +6,7 @@ import { ProblemView } from '../components/ProblemView';
 import { dateTime } from '../components/format';
 import { useAsync } from '../components/useAsync';
 import { NewServiceRequest } from './NewServiceRequest';
+import { Pager } from '../components/Pager';
 
 /** Service requests, of one client (with "+" to open one on its behalf) or of every client. */
 export function ServiceRequests({ clientId }: { clientId?: string }) {
@@ -107,18 +108,7 @@ export function ServiceRequests({ clientId }: { clientId?: string }) {
           </tbody>
         </table>
       </div>
-      <nav aria-label="Pages" className="pager">
-        <button type="button" disabled={!cursor.length} onClick={() => setCursor(cursor.slice(0, -1))}>
-          ← Previous
-        </button>
-        <button
-          type="button"
-          disabled={!list.data?.nextCursor}
-          onClick={() => setCursor([...cursor, list.data!.nextCursor!])}
-        >
-          Next →
-        </button>
-      </nav>
+      <Pager cursors={cursor} next={list.data?.nextCursor} onChange={setCursor} />
     </main>
   );
 }
