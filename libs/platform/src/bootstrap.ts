@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import type { SqlClient } from '@dap/eventsourcing';
-import { loadConfig, type AppConfig } from './config/app-config.js';
+import { loadConfig, loadConfigOrExit, type AppConfig } from './config/app-config.js';
 import { ProblemFilter } from './errors/problem.filter.js';
 import { validationPipe } from './errors/validation.js';
 import { clientErrorHandler, frameworkErrors } from './errors/server-errors.js';
@@ -115,13 +115,7 @@ export async function createApp(modules: Type[], options: AppOptions = {}): Prom
  * again in each HTTP worker of the standalone process).
  */
 export async function runApp(modules: Type[], title: string): Promise<NestFastifyApplication> {
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    console.error((error as Error).message);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   if (process.env.DAP_HTTP_WORKER !== '1') announceDevelopmentSecrets(config, logger);
   const started = performance.now();

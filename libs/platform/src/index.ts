@@ -17,6 +17,7 @@ export * from './runtime/event-stores.js';
 export * from './runtime/consumer-host.js';
 export * from './runtime/platform.module.js';
 export * from './runtime/embedded-postgres.js';
+export * from './runtime/free-port.js';
 export * from './logging.js';
 export * from './bootstrap.js';
 export * from './http/cursor.js';

@@ -1,25 +1,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { SqlClient } from '@dap/eventsourcing';
 import { ConsumerProgress } from '@dap/messaging';
-import { createApp, DEV_JWT_SECRET, EventStores, loadConfig, mintToken, type Clock } from '@dap/platform';
+import {
+  createApp,
+  DEV_JWT_SECRET,
+  EventStores,
+  freeLoopbackPort,
+  loadConfig,
+  mintToken,
+  type Clock,
+} from '@dap/platform';
 import { createEmbeddedDatabase, createTestDatabase } from './postgres.js';
 
 /** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const freePort = freeLoopbackPort;
 
 /** A clock tests move by hand. */
 export class TestClock implements Clock {

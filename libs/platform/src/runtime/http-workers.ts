@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
-import { loadConfig, type AppConfig } from '../config/app-config.js';
+import { loadConfigOrExit, type AppConfig } from '../config/app-config.js';
 import { announceDevelopmentSecrets, createLogger } from '../logging.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 import { isWorkerMessage, type WorkerMessage } from './worker-messages.js';
@@ -17,13 +17,7 @@ export async function becomeHttpWorkersPrimary(title: string): Promise<boolean> 
     if (cluster.isWorker) process.on('disconnect', () => process.exit(1));
     return false;
   }
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    console.error((error as Error).message);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit();
   if (config.httpWorkers <= 1) return false;
   const logger = createLogger(config.logLevel);
   announceDevelopmentSecrets(config, logger);
