@@ -23,6 +23,7 @@ const common = {
     '^@dap/(contracts|eventsourcing|messaging|platform|testing)$': '<rootDir>/libs/$1/src/index.ts',
     '^@dap/eventsourcing/kurrentdb$': '<rootDir>/libs/eventsourcing/src/kurrentdb/kurrentdb-event-store.ts',
     '^@dap/messaging/kafka$': '<rootDir>/libs/messaging/src/kafka/index.ts',
+    '^@dap/testing/chromium$': '<rootDir>/libs/testing/src/chromium.ts',
     '^@dap/platform/http-workers$': '<rootDir>/libs/platform/src/runtime/http-workers.ts',
     '^@dap/(offer|consent|client-directory|health|service-request|standalone)$':
       '<rootDir>/services/$1/src/index.ts',

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '@dap/testing/chromium';
 import { PgSqlClient } from '@dap/eventsourcing';
 import { DEV_JWT_SECRET, mintToken } from '@dap/platform';
 import { seed } from './client-list.seed.js';
@@ -32,7 +32,6 @@ const RUNS = Number(args.runs);
 const PARTNER = 'bench-partner';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const VIEWS: [string, string][] = [
   ['sorted by name (the default)', '/clients'],
@@ -98,19 +97,7 @@ async function main() {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const db = new PgSqlClient(url.toString());
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     for (let i = 0; i < 600; i++) {
       if (

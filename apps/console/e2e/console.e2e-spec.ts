@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEV_JWT_SECRET, mintToken } from '@dap/platform';
-import { chromiumMissing, launchChromium } from './browser.js';
+import { chromiumMissing, launchChromium } from '@dap/testing/chromium';
 import { startStandalone, type Standalone } from './standalone-process.js';
 
 const PARTNER = { sub: 'alice@bluesky.example', tid: 'partner-bluesky' };

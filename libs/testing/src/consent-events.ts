@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { EventStore } from '@dap/eventsourcing';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -40,4 +41,45 @@ export function consentEventData(type: string, data: Record<string, any>): Recor
   const completed = { ...DEFAULTS[type]?.(data), ...data };
   if (typeof completed.delegationId === 'string') completed.delegationId = testUuid(completed.delegationId);
   return completed;
+}
+
+/**
+ * Appends a `DelegationGranted` to a consent store as the consent service would (for tests of other
+ * services that learn delegations from its events). Returns the delegation and its X-Min-Position token.
+ */
+export async function grantDelegation(
+  consent: EventStore,
+  partnerId: string,
+  clientId: string,
+  name: string,
+  primaryDomain: string,
+  extra: object = {},
+) {
+  const delegationId = testUuid(`${partnerId}-${clientId}-${Math.random().toString(36).slice(2, 8)}`);
+  const data = {
+    delegationId,
+    partnerId,
+    clientId,
+    offerId: 'offer-1',
+    grantedRoles: ['full', 'limited'],
+    grantedBy: `admin@${primaryDomain}`,
+    grantedAt: '2026-11-21T08:00:00.000Z',
+    expiresAt: null,
+    delegationDuration: null,
+    autoExtend: false,
+    client: {
+      name,
+      primaryDomain,
+      address: { line1: '1 Century Ave', city: 'Shanghai', postalCode: '200120', country: 'CN' },
+    },
+    includes: {},
+    ...extra,
+  };
+  const r = await consent.appendToStream(
+    `delegation-${delegationId}`,
+    [{ type: 'DelegationGranted', data: consentEventData('DelegationGranted', data) }],
+    'any',
+    { actor: { id: `admin@${primaryDomain}` }, partnerId },
+  );
+  return { delegationId, partnerId, clientId, position: `consent:${r.globalPosition}` };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EventStore } from '@dap/eventsourcing';
 import { EventStores } from '@dap/platform';
-import { consentEventData, startTestApp, testUuid, type TestApp } from '@dap/testing';
+import { consentEventData, grantDelegation, startTestApp, type TestApp } from '@dap/testing';
 import { ClientDirectoryModule } from './client-directory.module.js';
 
 /**
@@ -19,37 +19,8 @@ describe('client directory over HTTP', () => {
 
   const address = { line1: '1 Century Ave', city: 'Shanghai', postalCode: '200120', country: 'CN' };
   const token = (store: string, r: { globalPosition: number }) => `${store}:${r.globalPosition}`;
-  const grant = async (
-    partnerId: string,
-    clientId: string,
-    name: string,
-    primaryDomain: string,
-    extra: object = {},
-  ) => {
-    const delegationId = testUuid(`${partnerId}-${clientId}-${Math.random().toString(36).slice(2, 8)}`);
-    const data = {
-      delegationId,
-      partnerId,
-      clientId,
-      offerId: 'offer-1',
-      grantedRoles: ['full', 'limited'],
-      grantedBy: `admin@${primaryDomain}`,
-      grantedAt: '2026-11-21T08:00:00.000Z',
-      expiresAt: null,
-      delegationDuration: null,
-      autoExtend: false,
-      client: { name, primaryDomain, address },
-      includes: {},
-      ...extra,
-    };
-    const r = await consent.appendToStream(
-      `delegation-${delegationId}`,
-      [{ type: 'DelegationGranted', data: consentEventData('DelegationGranted', data) }],
-      'any',
-      { actor: { id: `admin@${primaryDomain}` }, partnerId },
-    );
-    return { delegationId, partnerId, clientId, position: token('consent', r) };
-  };
+  const grant = (partnerId: string, clientId: string, name: string, primaryDomain: string, extra?: object) =>
+    grantDelegation(consent, partnerId, clientId, name, primaryDomain, extra);
   const end = async (
     d: { delegationId: string; partnerId: string; clientId: string },
     type: 'DelegationRevoked' | 'DelegationExpired',

@@ -162,26 +162,9 @@ export class SqlEventStore implements EventStore {
     const streams = appends.map((a) => a.streamId);
     if (new Set(streams).size !== streams.length)
       throw new Error('appendToStreams takes each stream once (merge its events into one append)');
-    const columns = {
-      streamOf: [] as number[],
-      seq: [] as number[],
-      ids: [] as string[],
-      types: [] as string[],
-    };
-    const schemaVersions: number[] = [];
-    const datas: string[] = [];
-    const ordered: { streamIndex: number; event: NewEvent; id: string }[] = [];
-    appends.forEach((a, k) =>
-      a.events.forEach((event, i) => {
-        const id = event.id ?? randomUUID();
-        columns.streamOf.push(k + 1);
-        columns.seq.push(i + 1);
-        columns.ids.push(id);
-        columns.types.push(event.type);
-        schemaVersions.push(event.schemaVersion ?? 1);
-        datas.push(JSON.stringify(event.data));
-        ordered.push({ streamIndex: k, event, id });
-      }),
+    // One row per event, in order: which append (1-based) it belongs to and its place in it.
+    const rowsIn = appends.flatMap((a, k) =>
+      a.events.map((event, i) => ({ k, seq: i + 1, event, id: event.id ?? randomUUID() })),
     );
     const expected = appends.map((a) => (a.expectedVersion === 'any' ? null : a.expectedVersion));
     let rows: { event_id: string; global_position: number; stream_version: number }[];
@@ -191,12 +174,12 @@ export class SqlEventStore implements EventStore {
         [
           streams,
           expected,
-          columns.streamOf,
-          columns.seq,
-          columns.ids,
-          columns.types,
-          schemaVersions,
-          datas,
+          rowsIn.map((r) => r.k + 1),
+          rowsIn.map((r) => r.seq),
+          rowsIn.map((r) => r.id),
+          rowsIn.map((r) => r.event.type),
+          rowsIn.map((r) => r.event.schemaVersion ?? 1),
+          rowsIn.map((r) => JSON.stringify(r.event.data)),
           metadata.partnerId ?? null,
           JSON.stringify(meta),
           time,
@@ -214,13 +197,13 @@ export class SqlEventStore implements EventStore {
       throw error;
     }
     const stored = new Map(rows.map((r) => [r.event_id, r]));
-    const events = ordered
-      .map(({ streamIndex, event, id }) => {
+    const events = rowsIn
+      .map(({ k, event, id }) => {
         const row = stored.get(id)!;
         const at = { ...metadata, time };
         return envelopeOf(
           this.name,
-          streams[streamIndex],
+          streams[k],
           row.stream_version,
           { ...event, id },
           at,

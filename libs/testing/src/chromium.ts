@@ -8,7 +8,7 @@ export const chromiumMissing = existsSync(CHROMIUM)
   : `${CHROMIUM} is missing (apt-get install -y chromium; .ci/run does it): the browser tests are skipped`;
 
 /**
- * A headless Chromium that reaches nothing but the instance under test. Playwright starts it on a
+ * A headless Chromium (browser tests, the console benchmark, the README screenshots) that reaches nothing but the instance under test. Playwright starts it on a
  * fresh temporary profile (user-data-dir) and removes it on close.
  */
 export function launchChromium(): Promise<Browser> {
