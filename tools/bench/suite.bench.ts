@@ -6,6 +6,7 @@
  *   npm run build
  *   node tools/dist/bench/suite.bench.js [--database-url postgres://postgres@127.0.0.1:5432/test] [--quick]
  *        [--clients 100000] [--connections 1,8,32,64] [--duration 5] [--deep-pages 200]
+ *        [--only reads,commands,lag,incident,rebuild]
  *
  * Without --database-url the standalone runs on its embedded default under a fresh DATA_DIR; with
  * it, on a fresh `bench_<random>` database created on that server and dropped afterwards.
@@ -44,6 +45,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '1,8,32,64' },
     duration: { type: 'string' },
     'deep-pages': { type: 'string' },
+    only: { type: 'string' },
   },
 });
 const QUICK = args.quick;
@@ -54,6 +56,13 @@ const DEEP_PAGES = Number(args['deep-pages'] ?? (QUICK ? 40 : 200));
 const BURST = QUICK ? 200 : 1000;
 const SAMPLES = QUICK ? 30 : 100;
 const FLIP_USERS = 2000;
+/** `--only reads,commands,lag,incident,rebuild`: the sections to run after the seed (all by default). */
+const SECTIONS = ['reads', 'commands', 'lag', 'incident', 'rebuild'] as const;
+const only = args.only?.split(',') ?? [...SECTIONS];
+for (const name of only)
+  if (!(SECTIONS as readonly string[]).includes(name))
+    throw new Error(`--only takes ${SECTIONS.join(',')}; got ${name}`);
+const runs = (section: (typeof SECTIONS)[number]) => only.includes(section);
 
 const table = new ResultsTable();
 const ms = (x: number) => `${Math.round(x).toLocaleString('en-US')} ms`;
@@ -145,141 +154,151 @@ try {
     detail: `POST /health-issues on ${incidents.length} and ${advisories.length} clients`,
   });
 
-  log('reads');
-  const { paths, walk } = await readPaths(api, reader, CLIENTS, DEEP_PAGES);
-  table.timing({
-    measurement: 'deep paging walk, 1 connection (follow nextCursor)',
-    figure: `${Math.round((walk.pages * 1000) / walk.ms)} pages/s`,
-    detail: `${walk.pages} pages of 50 in ${ms(walk.ms)}`,
-  });
-  for (const c of CONNECTIONS) {
-    const live = await load(app.baseUrl, c, SECONDS, { path: '/health/live' });
-    const row = (path: string, r: LoadFigures, floorName: string, floorRps: number | null, note = '') =>
-      table.load({
-        path,
-        connections: c,
-        rps: r.rps,
-        p50: r.p50,
-        p99: r.p99,
-        floorName,
-        floorRps,
-        note: [note, r.statuses].filter(Boolean).join('; '),
-      });
-    row('GET /health/live (the HTTP floor)', live, '—', null);
-    for (const p of paths)
-      row(p.name, await load(app.baseUrl, c, SECONDS, p.next), '/health/live', live.rps, p.note);
+  if (runs('reads')) {
+    log('reads');
+    const { paths, walk } = await readPaths(api, reader, CLIENTS, DEEP_PAGES);
+    table.timing({
+      measurement: 'deep paging walk, 1 connection (follow nextCursor)',
+      figure: `${Math.round((walk.pages * 1000) / walk.ms)} pages/s`,
+      detail: `${walk.pages} pages of 50 in ${ms(walk.ms)}`,
+    });
+    for (const c of CONNECTIONS) {
+      const live = await load(app.baseUrl, c, SECONDS, { path: '/health/live' });
+      const row = (path: string, r: LoadFigures, floorName: string, floorRps: number | null, note = '') =>
+        table.load({
+          path,
+          connections: c,
+          rps: r.rps,
+          p50: r.p50,
+          p99: r.p99,
+          floorName,
+          floorRps,
+          note: [note, r.statuses].filter(Boolean).join('; '),
+        });
+      row('GET /health/live (the HTTP floor)', live, '—', null);
+      for (const p of paths)
+        row(p.name, await load(app.baseUrl, c, SECONDS, p.next), '/health/live', live.rps, p.note);
+    }
   }
 
-  log('commands');
   const agents = await preparedAgents(api, admin, 16);
   await api.settle();
-  const flipState = { n: 0 };
-  let acceptedSoFar = 0;
-  let acceptEstimate = { rps: 100, connections: 1 };
-  const pgUrl = await target.pgUrl();
-  for (const c of CONNECTIONS) {
-    const floor = await pgInsertFloor(pgUrl, c, SECONDS);
-    const floorName = 'pg INSERT txn';
-    table.load({
-      path: 'plain pg BEGIN; INSERT; COMMIT (the write floor)',
-      connections: c,
-      rps: floor.rps,
-      p50: floor.p50,
-      p99: floor.p99,
-      note: floor.connections < c ? `only ${floor.connections} connections free on the shared server` : '',
-      floorName: '—',
-      floorRps: null,
-    });
-    const row = (path: string, r: LoadFigures, note = '') =>
+  if (runs('commands')) {
+    log('commands');
+    const flipState = { n: 0 };
+    let acceptedSoFar = 0;
+    let acceptEstimate = { rps: 100, connections: 1 };
+    const pgUrl = await target.pgUrl();
+    for (const c of CONNECTIONS) {
+      const floor = await pgInsertFloor(pgUrl, c, SECONDS);
+      const floorName = 'pg INSERT txn';
       table.load({
-        path,
+        path: 'plain pg BEGIN; INSERT; COMMIT (the write floor)',
         connections: c,
-        rps: r.rps,
-        p50: r.p50,
-        p99: r.p99,
-        floorName,
-        floorRps: floor.rps,
-        note: [note, r.statuses].filter(Boolean).join('; '),
+        rps: floor.rps,
+        p50: floor.p50,
+        p99: floor.p99,
+        note: floor.connections < c ? `only ${floor.connections} connections free on the shared server` : '',
+        floorName: '—',
+        floorRps: null,
       });
-    row('POST /service-requests', await load(app.baseUrl, c, SECONDS, serviceRequests(agents, CLIENTS)));
-    row(
-      'PUT /partner-users/{id}/delegated-role (flips)',
-      await load(app.baseUrl, c, SECONDS, roleFlips(admin, FLIP_USERS, flipState)),
-      `${FLIP_USERS} users in turn`,
-    );
-    // Offers take 60 acceptances a minute each: provision enough offers for this level's estimate.
-    const estimate = acceptEstimate.rps * Math.max(1, c / acceptEstimate.connections) * 1.5 + 50;
-    const capacity = Math.min(30_000, Math.ceil(estimate * SECONDS));
-    const next = await acceptances(api, admin, capacity, acceptedSoFar + 1);
-    acceptedSoFar += capacity;
-    const accepted = await load(app.baseUrl, c, SECONDS, next, capacity);
-    acceptEstimate = { rps: Math.max(accepted.rps, 10), connections: c };
-    const used =
-      accepted.ok + accepted.failed >= capacity
-        ? `; all ${capacity} provisioned accepts used (run ended early)`
-        : '';
-    row(
-      'POST /offer-links/{id}/accept',
-      accepted,
-      `${Math.ceil(capacity / 50)} offers × 50, one client.admin each${used}`,
-    );
+      const row = (path: string, r: LoadFigures, note = '') =>
+        table.load({
+          path,
+          connections: c,
+          rps: r.rps,
+          p50: r.p50,
+          p99: r.p99,
+          floorName,
+          floorRps: floor.rps,
+          note: [note, r.statuses].filter(Boolean).join('; '),
+        });
+      row('POST /service-requests', await load(app.baseUrl, c, SECONDS, serviceRequests(agents, CLIENTS)));
+      row(
+        'PUT /partner-users/{id}/delegated-role (flips)',
+        await load(app.baseUrl, c, SECONDS, roleFlips(admin, FLIP_USERS, flipState)),
+        `${FLIP_USERS} users in turn`,
+      );
+      // Offers take 60 acceptances a minute each: provision enough offers for this level's estimate.
+      const estimate = acceptEstimate.rps * Math.max(1, c / acceptEstimate.connections) * 1.5 + 50;
+      const capacity = Math.min(30_000, Math.ceil(estimate * SECONDS));
+      const next = await acceptances(api, admin, capacity, acceptedSoFar + 1);
+      acceptedSoFar += capacity;
+      const accepted = await load(app.baseUrl, c, SECONDS, next, capacity);
+      acceptEstimate = { rps: Math.max(accepted.rps, 10), connections: c };
+      const used =
+        accepted.ok + accepted.failed >= capacity
+          ? `; all ${capacity} provisioned accepts used (run ended early)`
+          : '';
+      row(
+        'POST /offer-links/{id}/accept',
+        accepted,
+        `${Math.ceil(capacity / 50)} offers × 50, one client.admin each${used}`,
+      );
+    }
   }
 
-  log('read-model lag');
-  const lagClient = clientIdOf(7);
-  const burst = await burstLag(
-    api,
-    reader,
-    lagClient,
-    serviceRequests(agents, CLIENTS, () => lagClient),
-    BURST,
-    32,
-  );
-  table.timing({
-    measurement: `read-model lag after a burst of ${BURST} POST /service-requests (32 at a time)`,
-    figure: ms(burst.visibleMs),
-    detail: `last ack → GET /clients/{id} without X-Min-Position counts all; every consumer at lag 0 after ${ms(burst.settledMs)}; sending took ${ms(burst.sendMs)}`,
-  });
-  const single = await singleCommandLag(
-    api,
-    reader,
-    lagClient,
-    serviceRequests(agents, CLIENTS, () => lagClient),
-    SAMPLES,
-  );
-  table.timing({
-    measurement: 'one command: ack → visible without X-Min-Position',
-    figure: `p50 ${single.p50} ms, p99 ${single.p99} ms`,
-    detail: `${single.samples} POST /service-requests one after another, GET /clients/{id} polled every 2 ms`,
-  });
+  if (runs('lag')) {
+    log('read-model lag');
+    const lagClient = clientIdOf(7);
+    const burst = await burstLag(
+      api,
+      reader,
+      lagClient,
+      serviceRequests(agents, CLIENTS, () => lagClient),
+      BURST,
+      32,
+    );
+    table.timing({
+      measurement: `read-model lag after a burst of ${BURST} POST /service-requests (32 at a time)`,
+      figure: ms(burst.visibleMs),
+      detail: `last ack → GET /clients/{id} without X-Min-Position counts all; every consumer at lag 0 after ${ms(burst.settledMs)}; sending took ${ms(burst.sendMs)}`,
+    });
+    const single = await singleCommandLag(
+      api,
+      reader,
+      lagClient,
+      serviceRequests(agents, CLIENTS, () => lagClient),
+      SAMPLES,
+    );
+    table.timing({
+      measurement: 'one command: ack → visible without X-Min-Position',
+      figure: `p50 ${single.p50} ms, p99 ${single.p99} ms`,
+      detail: `${single.samples} POST /service-requests one after another, GET /clients/{id} polled every 2 ms`,
+    });
+  }
 
-  log('incident on 10% of the clients');
-  const burstClients = indexes(CLIENTS, burstIncident);
-  const incident = await incidentPropagation(api, publisher, reader, burstClients);
-  table.timing({
-    measurement: `incident on ${incident.clients.toLocaleString('en-US')} clients until every row shows it`,
-    figure: ms(incident.visibleMs),
-    detail: `POST /health-issues acknowledged after ${ms(incident.ackMs)}; polled GET /clients?health=incident total`,
-  });
+  if (runs('incident')) {
+    log('incident on 10% of the clients');
+    const burstClients = indexes(CLIENTS, burstIncident);
+    const incident = await incidentPropagation(api, publisher, reader, burstClients);
+    table.timing({
+      measurement: `incident on ${incident.clients.toLocaleString('en-US')} clients until every row shows it`,
+      figure: ms(incident.visibleMs),
+      detail: `POST /health-issues acknowledged after ${ms(incident.ackMs)}; polled GET /clients?health=incident total`,
+    });
+  }
 
-  log('projection rebuild (standalone stopped)');
-  await api.settle();
-  const totalBefore = await listed();
-  await app.stop();
-  const rebuild = await rebuildProjection('client-directory.client-list', target.env);
-  table.timing({
-    measurement: 'projection rebuild client-directory.client-list',
-    figure: perSecond(rebuild.events, rebuild.toolMs),
-    detail: `${rebuild.events.toLocaleString('en-US')} events in ${ms(rebuild.toolMs)} (tool process ${ms(rebuild.wallMs)})`,
-  });
-  app = await startStandalone(target.env, port);
-  api = new ApiClient(app.baseUrl);
-  const totalAfter = await listed();
-  table.timing({
-    measurement: 'start-up, existing (spawn → /health/ready 200)',
-    figure: ms(app.readyMs),
-    detail: `${totalAfter.toLocaleString('en-US')} clients listed (${totalBefore.toLocaleString('en-US')} before the rebuild), projections caught up`,
-  });
+  if (runs('rebuild')) {
+    log('projection rebuild (standalone stopped)');
+    await api.settle();
+    const totalBefore = await listed();
+    await app.stop();
+    const rebuild = await rebuildProjection('client-directory.client-list', target.env);
+    table.timing({
+      measurement: 'projection rebuild client-directory.client-list',
+      figure: perSecond(rebuild.events, rebuild.toolMs),
+      detail: `${rebuild.events.toLocaleString('en-US')} events in ${ms(rebuild.toolMs)} (tool process ${ms(rebuild.wallMs)})`,
+    });
+    app = await startStandalone(target.env, port);
+    api = new ApiClient(app.baseUrl);
+    const totalAfter = await listed();
+    table.timing({
+      measurement: 'start-up, existing (spawn → /health/ready 200)',
+      figure: ms(app.readyMs),
+      detail: `${totalAfter.toLocaleString('en-US')} clients listed (${totalBefore.toLocaleString('en-US')} before the rebuild), projections caught up`,
+    });
+  }
 } finally {
   await app?.stop();
   await target.dispose();

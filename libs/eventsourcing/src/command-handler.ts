@@ -20,6 +20,8 @@ export interface CommandResult<S> {
   streamVersion: number;
   /** Position of the stream's last event after the command (its existing one when nothing changed; null for no stream). */
   globalPosition: number | null;
+  /** The whole stream after the command: the events read, then the new ones (a command can answer from them). */
+  stream: EventEnvelope[];
 }
 
 const MAX_ATTEMPTS = 5;
@@ -51,6 +53,7 @@ export async function handleCommand<C, E extends DomainEvent, S>(
         newEvents: [],
         streamVersion: version,
         globalPosition: history.at(-1)?.globalPosition ?? null,
+        stream: history,
       };
     try {
       const result = await store.appendToStream(streamId, events, version, {
@@ -62,6 +65,7 @@ export async function handleCommand<C, E extends DomainEvent, S>(
         newEvents: result.events,
         streamVersion: result.streamVersion,
         globalPosition: result.globalPosition,
+        stream: history.concat(result.events),
       };
     } catch (error) {
       const retry =

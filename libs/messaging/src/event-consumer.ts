@@ -21,6 +21,10 @@ export interface EventConsumer {
   handleBatch?(events: EventEnvelope[], tx: SqlExecutor): Promise<void>;
 }
 
+/** Whether the consumer takes this event (its `types`, or every event when it names none). */
+export const wants = (consumer: EventConsumer, event: EventEnvelope): boolean =>
+  !consumer.types || consumer.types.includes(event.type);
+
 /** Where events for consumers come from: the store logs in process, or Kafka topics. */
 export interface EventSource {
   /** Starts delivering to the consumer from its stored checkpoints; resolves once it runs. */

@@ -144,6 +144,33 @@ describe('service requests over HTTP', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('answers each command with the view a GET gives once the read model has the command', async () => {
+    await grant('d3', 'partner-a', 'c3');
+    const ready = await assignRole('partner-a', 'agent@partner-a', 'full');
+    const created = await create(agentA, body('c3'), ready);
+    const path = `/api/v1/service-requests/${created.body.id}`;
+    const commands = [
+      () => Promise.resolve(created),
+      () => t.request('POST', `${path}/notes`, { token: agentA, body: { text: 'First look.' } }),
+      () =>
+        t.request('POST', `${path}/status`, {
+          token: agentA,
+          body: { status: 'attentionNeeded', note: 'Waiting on the client' },
+        }),
+      () => t.request('POST', `${path}/status`, { token: agentA, body: { status: 'closed' } }),
+    ];
+    for (const [k, command] of commands.entries()) {
+      const answer = await command();
+      const got = await t.request('GET', path, {
+        token: agentA,
+        headers: { 'x-min-position': answer.headers.get('x-event-position')! },
+      });
+      expect(answer.body).toEqual(got.body);
+      expect(answer.body.version).toBe(k + 1);
+      expect(answer.body.activity).toHaveLength(k);
+    }
+  });
+
   it('shows a request to its partner and its client only; another partner gets 404', async () => {
     const { body: request, headers } = await create(agentA, body('c1', { title: 'Visible to c1' }));
     const seen = { 'x-min-position': headers.get('x-event-position')! };

@@ -32,7 +32,10 @@ export class PgSqlClient implements SqlClient {
     await this.pool.query(sql);
   }
 
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  async transaction<T>(
+    work: (tx: SqlExecutor, begun: Record<string, any>[]) => Promise<T>,
+    options: TransactionOptions<T> = {},
+  ): Promise<T> {
     const client = await this.pool.connect();
     const tx: SqlExecutor = {
       query: async <R>(text: string, params?: unknown[]) =>
@@ -40,9 +43,15 @@ export class PgSqlClient implements SqlClient {
       exec: async (sql: string) => void (await client.query(sql)),
     };
     try {
-      await client.query(options.asynchronousCommit ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
-      const result = await work(tx);
-      await client.query('COMMIT');
+      const begin = [
+        'BEGIN',
+        options.asynchronousCommit && 'SET LOCAL synchronous_commit = off',
+        options.begin,
+      ];
+      // Several statements answer with one result each: `work` gets the last one's rows.
+      const begun = await client.query(begin.filter(Boolean).join('; '));
+      const result = await work(tx, Array.isArray(begun) ? begun[begun.length - 1].rows : begun.rows);
+      await client.query(options.commit ? `${options.commit(result)}; COMMIT` : 'COMMIT');
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -5,20 +5,30 @@ export interface SqlExecutor {
   exec(sql: string): Promise<void>;
 }
 
-export interface TransactionOptions {
+export interface TransactionOptions<T = unknown> {
   /**
    * Commit without waiting for the WAL flush (`synchronous_commit = off`). Only for work that can be
    * redone from the event store, such as a read model and its checkpoint: a crash may lose the last
    * few such commits (never half of one), and the consumer then applies those events again.
    */
   asynchronousCommit?: boolean;
+  /** Statements without parameters sent with BEGIN, in the same round trip; `work` gets the last one's rows. */
+  begin?: string;
+  /** Statements without parameters, made from `work`'s result, sent with COMMIT in the same round trip. */
+  commit?: (result: T) => string;
 }
 
 export interface SqlClient extends SqlExecutor {
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  transaction<T>(
+    work: (tx: SqlExecutor, begun: Record<string, any>[]) => Promise<T>,
+    options?: TransactionOptions<T>,
+  ): Promise<T>;
   close(): Promise<void>;
 }
+
+/** A string literal for statements sent without parameters (`begin`, `commit`); never for request input. */
+export const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 /** Quotes an identifier (schema and table names come from code, never from requests). */
 export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;

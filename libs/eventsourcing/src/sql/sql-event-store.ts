@@ -13,7 +13,7 @@ import type {
   StreamAppend,
 } from '../event-store.js';
 import { upcast, type Upcasters } from '../upcasting.js';
-import { ident, migrate, type SqlClient } from './sql-client.js';
+import { ident, literal, migrate, type SqlClient } from './sql-client.js';
 
 /**
  * DDL for one service's store: `<schema>.events` and its append function.
@@ -84,8 +84,6 @@ export const eventStoreDdl = (schema: string) => `
 const IN_FLIGHT_CLASS = 0x0da9;
 const inFlightKey = (schema: string) =>
   parseInt(createHash('sha256').update(schema).digest('hex').slice(0, 7), 16);
-
-const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 interface EventRow {
   global_position: number;

@@ -5,19 +5,25 @@ import { createTestDatabase, sqlEngines, type TestDatabase } from '@dap/testing'
 import { ConsumerProgress } from '../consumer-progress.js';
 import type { EventConsumer } from '../event-consumer.js';
 import { IdempotentConsumer } from '../idempotent-consumer.js';
+import { SharedLogReader } from './shared-log-reader.js';
 import { StoreLogEventSource } from './store-log-event-source.js';
 
 const meta = { actor: { id: 'system:test' } };
 
 /** A consumer that counts events per stream in a table, and records the order it saw them in. */
-function countingConsumer(name: string, seen: number[] = []): EventConsumer {
+function countingConsumer(
+  name: string,
+  seen: number[] = [],
+  { types, table = 'sink.counts' }: { types?: string[]; table?: string } = {},
+): EventConsumer {
   return {
     name,
     sources: ['src'],
+    ...(types && { types }),
     async handle(event: EventEnvelope, tx: SqlExecutor) {
       seen.push(event.globalPosition);
       await tx.query(
-        `INSERT INTO sink.counts (stream_id, n) VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET n = counts.n + 1`,
+        `INSERT INTO ${table} AS c (stream_id, n) VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET n = c.n + 1`,
         [event.subject],
       );
     },
@@ -35,6 +41,7 @@ describe('StoreLogEventSource on PostgreSQL: concurrent appends', () => {
     const store = await new SqlEventStore(t.db, 'src').migrate();
     const inbox = await new IdempotentConsumer(t.db, 'sink').migrate();
     await t.db.exec(`CREATE TABLE sink.counts (stream_id text PRIMARY KEY, n int NOT NULL)`);
+    await t.db.exec(`CREATE TABLE sink.f_counts (stream_id text PRIMARY KEY, n int NOT NULL)`);
     // Widen the window between drawing positions and committing: a deferred trigger sleeps a random
     // few milliseconds at COMMIT, so appends become visible out of position order, as under load.
     await t.db.exec(`
@@ -44,12 +51,18 @@ describe('StoreLogEventSource on PostgreSQL: concurrent appends', () => {
         FOR EACH ROW EXECUTE FUNCTION src.slow_commit();`);
     const progress = new ConsumerProgress();
     const seen: number[] = [];
-    // Poll hard so that the reader runs while writers are mid-transaction.
-    const source = new StoreLogEventSource(() => new SqlEventStore(t.db, 'src'), inbox, progress, {
+    const seenOnlyF: number[] = [];
+    // Poll hard so that the reader runs while writers are mid-transaction. Two consumers share one
+    // reader (as in a process), one of them taking only F events (it skips the batches without).
+    const reader = new SharedLogReader(new SqlEventStore(t.db, 'src'), 50);
+    const source = new StoreLogEventSource(() => reader, inbox, progress, {
       pollIntervalMs: 1,
       batchSize: 1000,
     });
     await source.start(countingConsumer('sink.counter', seen));
+    await source.start(
+      countingConsumer('sink.f-counter', seenOnlyF, { types: ['F'], table: 'sink.f_counts' }),
+    );
 
     const writers = 8;
     const perWriter = 40;
@@ -67,14 +80,17 @@ describe('StoreLogEventSource on PostgreSQL: concurrent appends', () => {
       }),
     );
     const head = await store.headPosition();
-    expect(await progress.waitFor(['sink.counter'], 'src', head, 10_000)).toBe(true);
+    expect(await progress.waitFor(['sink.counter', 'sink.f-counter'], 'src', head, 10_000)).toBe(true);
     await source.stop();
 
     const all = await store.readAll(0, 100_000);
     expect(seen).toEqual(all.map((e) => e.globalPosition));
+    expect(seenOnlyF).toEqual(all.filter((e) => e.type === 'F').map((e) => e.globalPosition));
     const counts = await t.db.query<{ n: number }>(`SELECT n FROM sink.counts`);
     expect(counts.reduce((sum, r) => sum + r.n, 0)).toBe(all.length);
     expect(all.length).toBe(writers * (perWriter + perWriter / 5));
+    // Stopping writes down how far each consumer got, skipped batches included.
+    expect(await inbox.checkpoint('sink.f-counter', 'src')).toBe(head);
   });
 });
 

@@ -1,8 +1,8 @@
 import type { EventEnvelope } from '@dap/contracts';
-import type { EventStore } from '@dap/eventsourcing';
 import type { ConsumerProgress } from '../consumer-progress.js';
-import type { EventConsumer, EventSource } from '../event-consumer.js';
+import { wants, type EventConsumer, type EventSource } from '../event-consumer.js';
 import type { IdempotentConsumer } from '../idempotent-consumer.js';
+import type { StoreLog } from './shared-log-reader.js';
 
 export interface StoreLogOptions {
   /** Events read and applied per transaction. */
@@ -15,9 +15,17 @@ export interface StoreLogOptions {
 }
 
 /**
+ * A batch of events the consumer does not take needs no transaction: the loop moves past it in memory
+ * and writes its checkpoint only once it is this many positions behind (or on stop). A crash before
+ * then means reading those events again, and skipping them again.
+ */
+const UNSAVED_SKIP_SPAN = 1000;
+
+/**
  * In-process delivery: each consumer reads the source stores' global logs from its checkpoint and
  * applies batches through the idempotent-consumer helper. Used in standalone mode and, reading the
- * other services' logs in the same PostgreSQL database, by separate processes without Kafka.
+ * other services' logs in the same PostgreSQL database, by separate processes without Kafka. Give
+ * it a `SharedLogReader` per store so that the consumers of a process read each event once.
  */
 export class StoreLogEventSource implements EventSource {
   private readonly loops: Promise<void>[] = [];
@@ -25,7 +33,7 @@ export class StoreLogEventSource implements EventSource {
   private stopped = false;
 
   constructor(
-    private readonly storeOf: (source: string) => EventStore,
+    private readonly storeOf: (source: string) => StoreLog,
     private readonly inbox: IdempotentConsumer,
     private readonly progress: ConsumerProgress,
     private readonly options: StoreLogOptions = {},
@@ -50,6 +58,7 @@ export class StoreLogEventSource implements EventSource {
     const store = this.storeOf(source);
     const { batchSize = 500, pollIntervalMs = 250, maxAttempts = 5 } = this.options;
     let position = from;
+    let saved = from;
     let wake: () => void = () => undefined;
     let pending = false;
     const unsubscribe = store.onAppended(() => {
@@ -63,12 +72,16 @@ export class StoreLogEventSource implements EventSource {
         pending = false;
         let batch: EventEnvelope[] | undefined;
         try {
-          batch = await store.readAll(position, failures > 0 ? 1 : batchSize);
+          const asked = failures > 0 ? 1 : batchSize;
+          batch = await store.readAll(position, asked);
           if (batch.length > 0) {
-            position = await this.inbox.applyOrdered(consumer, source, batch);
+            const last = batch[batch.length - 1].globalPosition;
+            if (!batch.some((e) => wants(consumer, e)) && last - saved < UNSAVED_SKIP_SPAN) position = last;
+            else position = saved = await this.inbox.applyOrdered(consumer, source, batch);
             this.progress.report(consumer.name, source, position);
             failures = 0;
-            continue;
+            // A short batch was all there was: the next append (its signal, or the poll) wakes the loop.
+            if (batch.length === asked) continue;
           }
         } catch (error) {
           this.options.onError?.(consumer.name, error);
@@ -76,7 +89,7 @@ export class StoreLogEventSource implements EventSource {
           // Retry alone (batch of one), then set the one event aside and carry on.
           if (batch?.length === 1 && failures >= maxAttempts) {
             await this.inbox.deadLetter(consumer, source, batch[0], error).catch(() => undefined);
-            position = batch[0].globalPosition;
+            position = saved = batch[0].globalPosition;
             this.progress.report(consumer.name, source, position);
             failures = 0;
           }
@@ -92,6 +105,10 @@ export class StoreLogEventSource implements EventSource {
           };
         });
       }
+      if (position > saved)
+        await this.inbox
+          .advance(consumer.name, source, position)
+          .catch((error) => this.options.onError?.(consumer.name, error));
     } finally {
       unsubscribe();
     }

@@ -10,6 +10,7 @@ import type { KafkaDistribution } from '@dap/messaging/kafka';
 import {
   ConsumerProgress,
   IdempotentConsumer,
+  SharedLogReader,
   StoreLogEventSource,
   type EventConsumer,
   type EventSource,
@@ -67,10 +68,14 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
       this.kafka.registerMetrics(this.metrics.registry, () => this.consumers());
       newSource = this.kafka.eventSourceFactory(this.progress, { onError });
     } else {
-      for (const name of new Set(this.registered.flatMap((r) => r.consumer.sources)))
+      // One reader per store for all consumers: each event is read once, not once per consumer.
+      const readers = new Map<string, SharedLogReader>();
+      for (const name of new Set(this.registered.flatMap((r) => r.consumer.sources))) {
         await this.stores.ensure(name);
+        readers.set(name, new SharedLogReader(this.stores.get(name)));
+      }
       newSource = (inbox) =>
-        new StoreLogEventSource((name) => this.stores.get(name), inbox, this.progress, {
+        new StoreLogEventSource((name) => readers.get(name)!, inbox, this.progress, {
           pollIntervalMs: this.config.pollIntervalMs,
           onError,
         });

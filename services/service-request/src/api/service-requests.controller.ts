@@ -5,6 +5,7 @@ import { CurrentPrincipal, IfMatch, jsonResponse, ReadModel, Roles, type Princip
 import { ServiceRequestCommands } from '../application/service-request-commands.js';
 import { ServiceRequestQueries } from '../application/service-request-queries.js';
 import { SERVICE_REQUEST_SERVICE } from '../application/service-request-store.js';
+import { serviceRequestViewOf } from '../application/service-request-view.js';
 import { ACCESS_CONSUMER } from '../projections/access.projection.js';
 import { SERVICE_REQUESTS_CONSUMER } from '../projections/service-requests.projection.js';
 import {
@@ -38,10 +39,9 @@ export class ServiceRequestsController {
   ) {
     const result = await this.commands.create(principal, body, req.id);
     const { requestId } = result.newEvents[0].data as { requestId: string };
-    const { view } = await this.queries.viewOf(principal, requestId, result);
     return jsonResponse(
       201,
-      view,
+      serviceRequestViewOf(result.stream),
       { store: SERVICE_REQUEST_SERVICE, ...result },
       { location: `/api/v1/service-requests/${requestId}` },
     );
@@ -77,8 +77,10 @@ export class ServiceRequestsController {
     @Req() req: FastifyRequest,
   ) {
     const result = await this.commands.addNote(principal, id, body.text, ifMatch, req.id);
-    const { view } = await this.queries.viewOf(principal, id, result);
-    return jsonResponse(201, view, { store: SERVICE_REQUEST_SERVICE, ...result });
+    return jsonResponse(201, serviceRequestViewOf(result.stream), {
+      store: SERVICE_REQUEST_SERVICE,
+      ...result,
+    });
   }
 
   @Post(':id/status')
@@ -92,7 +94,9 @@ export class ServiceRequestsController {
     @Req() req: FastifyRequest,
   ) {
     const result = await this.commands.changeStatus(principal, id, body.status, body.note, ifMatch, req.id);
-    const { view } = await this.queries.viewOf(principal, id, result);
-    return jsonResponse(200, view, { store: SERVICE_REQUEST_SERVICE, ...result });
+    return jsonResponse(200, serviceRequestViewOf(result.stream), {
+      store: SERVICE_REQUEST_SERVICE,
+      ...result,
+    });
   }
 }

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DomainError } from '@dap/eventsourcing';
-import { ConsumerProgress } from '@dap/messaging';
 import type { Principal } from '@dap/platform';
 import { sqlEngines, type TestDatabase } from '@dap/testing';
 import { checkAccess } from '../domain/access-check.js';
@@ -82,7 +81,7 @@ describe.each(sqlEngines)('who reads which service requests, on %s', (_engine, o
         );
       }
     }
-    queries = new ServiceRequestQueries(t.db, new ConsumerProgress(), clock);
+    queries = new ServiceRequestQueries(t.db, clock);
   });
   afterAll(async () => t.drop());
 

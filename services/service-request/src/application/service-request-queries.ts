@@ -1,12 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { forbidden, notFound, type SqlClient } from '@dap/eventsourcing';
-import { ConsumerProgress } from '@dap/messaging';
 import { CLOCK, decodeCursor, encodeCursor, SQL_CLIENT, type Clock, type Principal } from '@dap/platform';
 import { checkAccess, grantsAllowing } from '../domain/access-check.js';
 import { readAccessFacts, readAssignedRole } from '../projections/access-facts.js';
-import { SERVICE_REQUESTS_CONSUMER } from '../projections/service-requests.projection.js';
 import { assertAllowed } from './access-denied.js';
-import { SERVICE_REQUEST_SERVICE } from './service-request-store.js';
 
 interface RequestRow {
   request_id: string;
@@ -63,21 +60,8 @@ const readableByAgent = (now: string, grants: string) => `EXISTS (
 export class ServiceRequestQueries {
   constructor(
     @Inject(SQL_CLIENT) private readonly db: SqlClient,
-    @Inject(ConsumerProgress) private readonly progress: ConsumerProgress,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-
-  /** The request as a command left it: waits (briefly, in process) for the table to reach the command. */
-  async viewOf(principal: Principal, requestId: string, result: { globalPosition: number | null }) {
-    if (result.globalPosition !== null)
-      await this.progress.waitFor(
-        [SERVICE_REQUESTS_CONSUMER],
-        SERVICE_REQUEST_SERVICE,
-        result.globalPosition,
-        5000,
-      );
-    return this.get(principal, requestId);
-  }
 
   /** Another partner's or organization's request is 404 as an unknown one; an agent without a role on its client, 403 with the reason. */
   async get(principal: Principal, requestId: string) {

@@ -14,20 +14,26 @@ export async function readAccessFacts(
   userId: string,
   clientId: string,
 ): Promise<AccessFacts> {
-  const [delegation] = await db.query<{
-    status: DelegationView['status'];
-    granted_roles: DelegatedRole[];
+  // One round trip: the delegation (if any) and the user's role side by side.
+  const [row] = await db.query<{
+    status: DelegationView['status'] | null;
+    granted_roles: DelegatedRole[] | null;
     expires_at: Date | string | null;
+    role: DelegatedRole | null;
   }>(
-    `SELECT status, granted_roles, expires_at FROM "service-request".delegations
-      WHERE partner_id = $1 AND client_id = $2 ORDER BY (status = 'active') DESC, position DESC LIMIT 1`,
-    [partnerId, clientId],
+    `SELECT d.status, d.granted_roles, d.expires_at,
+            (SELECT role FROM "service-request".partner_roles WHERE partner_id = $1 AND user_id = $3) AS role
+       FROM (SELECT 1) AS one LEFT JOIN LATERAL (
+         SELECT status, granted_roles, expires_at FROM "service-request".delegations
+          WHERE partner_id = $1 AND client_id = $2 ORDER BY (status = 'active') DESC, position DESC LIMIT 1) AS d ON true`,
+    [partnerId, clientId, userId],
   );
-  const assignedRole = await readAssignedRole(db, partnerId, userId);
+  const delegation = row.status === null ? undefined : row;
+  const assignedRole = row.role ?? undefined;
   return {
     delegation: delegation && {
-      status: delegation.status,
-      grantedRoles: delegation.granted_roles,
+      status: delegation.status!,
+      grantedRoles: delegation.granted_roles!,
       expiresAt: delegation.expires_at === null ? null : new Date(delegation.expires_at).toISOString(),
     },
     assignedRole,
