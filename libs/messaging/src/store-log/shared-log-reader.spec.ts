@@ -5,17 +5,25 @@ import { SharedLogReader, type StoreLog } from './shared-log-reader.js';
 /** A log with gaps in its positions (rolled-back appends leave some), counting the reads it serves. */
 function logOf(positions: number[]) {
   const reads: [number, number][] = [];
+  const listeners: ((position: number) => void)[] = [];
   const log: StoreLog = {
     async readAll(after, maxCount) {
       reads.push([after, maxCount]);
-      return positions
-        .filter((p) => p > after)
-        .slice(0, maxCount)
-        .map((p) => ({ globalPosition: p }) as EventEnvelope);
+      // The answer is what the log held when the read started.
+      const found = positions.filter((p) => p > after).slice(0, maxCount);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return found.map((p) => ({ globalPosition: p }) as EventEnvelope);
     },
-    onAppended: () => () => undefined,
+    onAppended(listener) {
+      listeners.push(listener);
+      return () => undefined;
+    },
   };
-  return { log, reads };
+  const append = (position: number) => {
+    positions.push(position);
+    listeners.forEach((l) => l(position));
+  };
+  return { log, reads, append };
 }
 
 const positions = (events: EventEnvelope[]) => events.map((e) => e.globalPosition);
@@ -43,6 +51,31 @@ describe('SharedLogReader', () => {
       [1, 2, 3],
     ]);
     expect(reads).toHaveLength(1);
+  });
+
+  it('does not share a read that started before the latest append', async () => {
+    const { log, reads, append } = logOf([1]);
+    const reader = new SharedLogReader(log);
+    const early = reader.readAll(1, 10);
+    append(2);
+    const late = reader.readAll(1, 10);
+    expect(positions(await early)).toEqual([]);
+    expect(positions(await late)).toEqual([2]);
+    expect(reads).toHaveLength(2);
+  });
+
+  it('reads past the end of its run once an append was signalled since', async () => {
+    const { log, reads, append } = logOf([1, 2, 3]);
+    const reader = new SharedLogReader(log);
+    await reader.readAll(0, 10);
+    expect(positions(await reader.readAll(1, 10))).toEqual([2, 3]);
+    expect(reads).toHaveLength(1);
+    append(4);
+    expect(positions(await reader.readAll(1, 10))).toEqual([2, 3, 4]);
+    expect(reads).toEqual([
+      [0, 10],
+      [3, 10],
+    ]);
   });
 
   it('keeps only the newest events, and sends a consumer further behind to the store', async () => {

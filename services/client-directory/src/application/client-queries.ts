@@ -57,26 +57,26 @@ export class ClientQueries {
     return this.details(partnerId, clientId);
   }
 
+  /** The row with its subscriptions, active health issues and open service requests, in one round trip. */
   async details(partnerId: string, clientId: string) {
-    const row = await this.row(partnerId, clientId);
+    const [row] = await this.db.query<any>(
+      `SELECT l.*,
+         (SELECT coalesce(json_agg(s ORDER BY s.subscription_id), '[]') FROM (
+            SELECT subscription_id, product_id, name, quantity, status, delegation_id FROM ${table('client_subscriptions')}
+             WHERE partner_id = l.partner_id AND client_id = l.client_id AND NOT removed) s) AS details_subscriptions,
+         (SELECT coalesce(json_agg(h ORDER BY h.classification DESC, h.start_date_time DESC, h.issue_id), '[]') FROM (
+            SELECT issue_id, service, feature, classification, title, impact_description, status, start_date_time, last_message
+              FROM ${table('health_issues')} WHERE client_id = l.client_id AND active) h) AS details_issues,
+         (SELECT coalesce(json_agg(r ORDER BY r.created_at DESC, r.request_id), '[]') FROM (
+            SELECT request_id, title, severity, status, created_at, updated_at FROM ${table('service_requests')}
+             WHERE partner_id = l.partner_id AND client_id = l.client_id AND status <> 'closed') r) AS details_requests
+         FROM ${table('client_list')} l WHERE l.partner_id = $1 AND l.client_id = $2 AND l.delegation_status = 'active'`,
+      [partnerId, clientId],
+    );
     if (!row) throw notFound('client');
-    const [subscriptions, issues, requests] = await Promise.all([
-      this.db.query<any>(
-        `SELECT subscription_id, product_id, name, quantity, status, delegation_id FROM ${table('client_subscriptions')}
-          WHERE partner_id = $1 AND client_id = $2 AND NOT removed ORDER BY subscription_id`,
-        [partnerId, clientId],
-      ),
-      this.db.query<any>(
-        `SELECT issue_id, service, feature, classification, title, impact_description, status, start_date_time, last_message
-           FROM ${table('health_issues')} WHERE client_id = $1 AND active ORDER BY classification DESC, start_date_time DESC, issue_id`,
-        [clientId],
-      ),
-      this.db.query<any>(
-        `SELECT request_id, title, severity, status, created_at, updated_at FROM ${table('service_requests')}
-          WHERE partner_id = $1 AND client_id = $2 AND status <> 'closed' ORDER BY created_at DESC, request_id`,
-        [partnerId, clientId],
-      ),
-    ]);
+    const subscriptions: any[] = row.details_subscriptions;
+    const issues: any[] = row.details_issues;
+    const requests: any[] = row.details_requests;
     const view = {
       ...itemOf(row),
       address: row.address,
