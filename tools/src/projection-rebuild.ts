@@ -1,5 +1,5 @@
 import type { EventStore, SqlClient } from '@dap/eventsourcing';
-import { ident } from '@dap/eventsourcing';
+import { ident, migrate } from '@dap/eventsourcing';
 import { IdempotentConsumer, type EventConsumer } from '@dap/messaging';
 
 /** What it takes to rebuild one read model: its consumer, the schema it lives in, its tables and DDL. */
@@ -11,6 +11,8 @@ export interface RebuildableProjection {
   tables: string[];
   /** Idempotent DDL that creates them again. */
   ddl: string;
+  /** Indexes in `schema` that only queries use: dropped for the replay, built once by `ddl` at the end. */
+  readIndexes?: string[];
 }
 
 export interface RebuildReport {
@@ -23,7 +25,7 @@ export interface RebuildReport {
 /**
  * Drops a projection's tables and its checkpoints in one transaction, creates the tables again, then
  * replays every source store from the start through the same idempotent-consumer path the live
- * process uses, and analyzes the new tables. Stop the processes that run this consumer first: a live loop would move the
+ * process uses (without the indexes only queries need, built afterwards), and analyzes the new tables. Stop the processes that run this consumer first: a live loop would move the
  * checkpoint under the replay.
  */
 export async function rebuildProjection(
@@ -42,6 +44,8 @@ export async function rebuildProjection(
     await inbox.reset(tx, consumer.name);
     for (const t of tables) await tx.exec(`DROP TABLE IF EXISTS ${ident(schema)}.${ident(t)} CASCADE`);
     await tx.exec(ddl);
+    for (const index of projection.readIndexes ?? [])
+      await tx.exec(`DROP INDEX ${ident(schema)}.${ident(index)}`);
   });
   let events = 0;
   const positions: Record<string, number> = {};
@@ -57,6 +61,8 @@ export async function rebuildProjection(
     }
     positions[source] = position;
   }
+  // The read indexes, each built in one pass over the filled table.
+  if (projection.readIndexes?.length) await migrate(db, ddl);
   // Fresh statistics for what was just filled, rather than plans made for empty tables until autovacuum comes.
   for (const t of tables) await db.exec(`ANALYZE ${ident(schema)}.${ident(t)}`);
   return { consumer: consumer.name, events, positions, ms: Math.round(performance.now() - started) };

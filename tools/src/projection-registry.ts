@@ -86,6 +86,7 @@ export const projections: Record<string, () => Promise<RebuildableProjection>> =
       schema: m.CLIENT_DIRECTORY,
       tables: m.CLIENT_LIST_TABLES,
       ddl: m.clientListDdl,
+      readIndexes: m.CLIENT_LIST_READ_INDEXES,
     };
   },
 };

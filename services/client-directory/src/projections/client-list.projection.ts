@@ -51,31 +51,40 @@ const delegationGranted: Handler = {
       primary_domain: d.client.primaryDomain,
       position: globalPosition,
     }));
-    const changed = await tx.query<{ partner_id: string; client_id: string }>(
+    // One statement: the row with its profile, health and service-request counts as they stand (the
+    // refreshes other events run, folded in).
+    await tx.query(
       `INSERT INTO ${table('client_list')} AS l (partner_id, client_id, delegation_id, delegation_status, granted_roles, granted_at,
           expires_at, expires_sort, auto_extend, snapshot_name, snapshot_address, name, sort_name, primary_domain, sort_domain,
-          address, consent_position)
+          address, tags, profile_version, active_incidents, active_advisories, health_rank, open_service_requests, consent_position)
        SELECT u.partner_id, u.client_id, u.delegation_id, 'active', u.granted_roles, u.granted_at, u.expires_at,
-              coalesce(u.expires_at, 'infinity'), u.auto_extend, u.name, u.address, u.name, lower(u.name), u.primary_domain,
-              lower(u.primary_domain), u.address, u.position
+              coalesce(u.expires_at, 'infinity'), u.auto_extend, u.name, u.address, coalesce(p.name, u.name),
+              lower(coalesce(p.name, u.name)), u.primary_domain, lower(u.primary_domain), coalesce(p.address, u.address),
+              coalesce(p.tags, '{}'), coalesce(p.version, 0), h.incidents, h.advisories,
+              CASE WHEN h.incidents > 0 THEN 0 WHEN h.advisories > 0 THEN 1 ELSE 2 END, r.open, u.position
          FROM jsonb_to_recordset($1::jsonb) AS u(partner_id text, client_id text, delegation_id text, granted_roles text[],
               granted_at timestamptz, expires_at timestamptz, auto_extend boolean, name text, address jsonb,
               primary_domain text, position bigint)
+         LEFT JOIN ${table('client_profiles')} p ON p.partner_id = u.partner_id AND p.client_id = u.client_id
+        CROSS JOIN LATERAL (
+              SELECT count(*) FILTER (WHERE i.classification = 'incident')::int AS incidents,
+                     count(*) FILTER (WHERE i.classification <> 'incident')::int AS advisories
+                FROM ${table('health_issues')} i WHERE i.client_id = u.client_id AND i.active) h
+        CROSS JOIN LATERAL (
+              SELECT count(*)::int AS open FROM ${table('service_requests')} s
+               WHERE s.partner_id = u.partner_id AND s.client_id = u.client_id AND s.status <> 'closed') r
        ON CONFLICT (partner_id, client_id) DO UPDATE SET
           delegation_id = EXCLUDED.delegation_id, delegation_status = 'active', granted_roles = EXCLUDED.granted_roles,
           granted_at = EXCLUDED.granted_at, expires_at = EXCLUDED.expires_at, expires_sort = EXCLUDED.expires_sort,
           auto_extend = EXCLUDED.auto_extend, snapshot_name = EXCLUDED.snapshot_name, snapshot_address = EXCLUDED.snapshot_address,
           name = EXCLUDED.name, sort_name = EXCLUDED.sort_name, primary_domain = EXCLUDED.primary_domain,
-          sort_domain = EXCLUDED.sort_domain, address = EXCLUDED.address, consent_position = EXCLUDED.consent_position
-        WHERE l.consent_position < EXCLUDED.consent_position
-       RETURNING partner_id, client_id`,
+          sort_domain = EXCLUDED.sort_domain, address = EXCLUDED.address, tags = EXCLUDED.tags,
+          profile_version = EXCLUDED.profile_version, active_incidents = EXCLUDED.active_incidents,
+          active_advisories = EXCLUDED.active_advisories, health_rank = EXCLUDED.health_rank,
+          open_service_requests = EXCLUDED.open_service_requests, consent_position = EXCLUDED.consent_position
+        WHERE l.consent_position < EXCLUDED.consent_position`,
       [json(rows)],
     );
-    if (changed.length === 0) return;
-    const keys = keysOf(changed.map((r) => ({ partnerId: r.partner_id, clientId: r.client_id })));
-    await refreshProfiles(tx, keys);
-    await refreshHealth(tx, keys.clientIds);
-    await refreshServiceRequests(tx, keys);
   },
 };
 

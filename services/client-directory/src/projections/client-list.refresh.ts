@@ -48,12 +48,14 @@ export async function refreshHealth(tx: SqlExecutor, clientIds: string[]): Promi
 /** Recounts the open (not closed) service requests of partners' clients. */
 export async function refreshServiceRequests(tx: SqlExecutor, keys: ClientKeys): Promise<void> {
   if (keys.clientIds.length === 0) return;
+  // Only rows whose count changes are written (a new delegation's row mostly keeps its 0).
   await tx.query(
-    `UPDATE ${table('client_list')} l
-        SET open_service_requests = (SELECT count(*)::int FROM ${table('service_requests')} r
-                                      WHERE r.partner_id = l.partner_id AND r.client_id = l.client_id AND r.status <> 'closed')
-       FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) AS k(partner_id, client_id)
-      WHERE l.partner_id = k.partner_id AND l.client_id = k.client_id`,
+    `UPDATE ${table('client_list')} l SET open_service_requests = c.open
+       FROM (SELECT k.partner_id, k.client_id,
+                    (SELECT count(*)::int FROM ${table('service_requests')} r
+                      WHERE r.partner_id = k.partner_id AND r.client_id = k.client_id AND r.status <> 'closed') AS open
+               FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) AS k(partner_id, client_id)) c
+      WHERE l.partner_id = c.partner_id AND l.client_id = c.client_id AND l.open_service_requests <> c.open`,
     [keys.partnerIds, keys.clientIds],
   );
 }
