@@ -51,6 +51,8 @@ export interface ReadStreamOptions {
 export interface EventStore {
   readonly name: string;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]>;
+  /** Several whole streams at once (one round trip where the adapter can); a stream with no events maps to []. */
+  readStreams(streamIds: string[]): Promise<Map<string, EventEnvelope[]>>;
   appendToStream(
     streamId: string,
     events: NewEvent[],

@@ -99,6 +99,20 @@ export function eventStoreContract(label: string, factory: StoreFactory, { durab
       expect(await store.readStream(stream())).toEqual([]);
     });
 
+    it('reads several streams at once, an empty one as []', async () => {
+      const [a, b, none] = [stream(), stream(), stream()];
+      await store.appendToStream(a, [ev('A1'), ev('A2')], 0, meta);
+      await store.appendToStream(b, [ev('B1')], 0, meta);
+      const streams = await store.readStreams([b, none, a]);
+      expect([...streams.keys()].sort()).toEqual([a, b, none].sort());
+      expect(streams.get(a)!.map((e) => [e.type, e.streamVersion])).toEqual([
+        ['A1', 1],
+        ['A2', 2],
+      ]);
+      expect(streams.get(b)).toEqual(await store.readStream(b));
+      expect(streams.get(none)).toEqual([]);
+    });
+
     it('appends to several streams atomically', async () => {
       const [a, b] = [stream(), stream()];
       await store.appendToStream(b, [ev('B0')], 0, meta);

@@ -121,6 +121,17 @@ export class KurrentDbEventStore implements EventStore {
     return events.map((e) => this.upcasted(e));
   }
 
+  /** KurrentDB reads one stream per call: at most 32 in flight. */
+  async readStreams(streamIds: string[]): Promise<Map<string, EventEnvelope[]>> {
+    const streams = new Map<string, EventEnvelope[]>();
+    for (let i = 0; i < streamIds.length; i += 32)
+      for (const [id, events] of await Promise.all(
+        streamIds.slice(i, i + 32).map(async (id) => [id, await this.readStream(id)] as const),
+      ))
+        streams.set(id, events);
+    return streams;
+  }
+
   async appendToStream(
     streamId: string,
     events: NewEvent[],

@@ -28,6 +28,10 @@ export class MemoryEventStore implements EventStore {
     return sliceStream(this.streams.get(streamId) ?? [], options).map((e) => this.upcasted(e));
   }
 
+  async readStreams(streamIds: string[]): Promise<Map<string, EventEnvelope[]>> {
+    return new Map(await Promise.all(streamIds.map(async (id) => [id, await this.readStream(id)] as const)));
+  }
+
   appendToStream(
     streamId: string,
     events: NewEvent[],

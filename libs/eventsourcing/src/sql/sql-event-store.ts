@@ -141,6 +141,16 @@ export class SqlEventStore implements EventStore {
     return rows.map((row) => this.toEnvelope(row));
   }
 
+  async readStreams(streamIds: string[]): Promise<Map<string, EventEnvelope[]>> {
+    const streams = new Map(streamIds.map((id) => [id, [] as EventEnvelope[]]));
+    const rows = await this.db.query<EventRow>(
+      `SELECT ${COLUMNS} FROM ${this.table} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`,
+      [streamIds],
+    );
+    for (const row of rows) streams.get(row.stream_id)!.push(this.toEnvelope(row));
+    return streams;
+  }
+
   appendToStream(
     streamId: string,
     events: NewEvent[],

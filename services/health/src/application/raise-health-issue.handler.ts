@@ -21,11 +21,10 @@ export interface RaiseHealthIssueResult {
 }
 
 const MAX_ATTEMPTS = 5;
-const READ_PARALLELISM = 32;
 
 /**
- * Raises one issue for many clients: one stream per (client, issue), all appended in one atomic
- * `appendToStreams`. Clients that already have the issue are left as they are; a concurrent writer
+ * Raises one issue for many clients: one stream per (client, issue), all read in one `readStreams`
+ * and appended in one atomic `appendToStreams`. Clients that already have the issue are left as they are; a concurrent writer
  * makes the whole command start again (it is safe to repeat).
  */
 export async function raiseHealthIssue(
@@ -40,18 +39,20 @@ export async function raiseHealthIssue(
     const appends: StreamAppend[] = [];
     const raised: string[] = [];
     const unchanged: string[] = [];
-    await inBatches(clientIds, READ_PARALLELISM, async (clientId) => {
-      const streamId = healthIssueStreamId(issue.issueId, clientId);
-      const history = (await store.readStream(streamId)) as unknown as HealthIssueEvent[];
+    const streamOf = (clientId: string) => healthIssueStreamId(issue.issueId, clientId);
+    const streams = await store.readStreams(clientIds.map(streamOf));
+    for (const clientId of clientIds) {
+      const streamId = streamOf(clientId);
+      const history = streams.get(streamId) as unknown as HealthIssueEvent[];
       const state = fold(healthIssueDecider, history);
       const events = healthIssueDecider.decide({ type: 'RaiseHealthIssue', ...issue, clientId }, state, now);
       if (events.length === 0) {
         unchanged.push(clientId);
-        return;
+        continue;
       }
       raised.push(clientId);
       appends.push({ streamId, events, expectedVersion: history.length });
-    });
+    }
     if (appends.length === 0) return { issueId: issue.issueId, raised, unchanged, globalPosition: null };
     try {
       const result = await store.appendToStreams(appends, { time: now, ...metadata });
@@ -60,13 +61,4 @@ export async function raiseHealthIssue(
       if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
-}
-
-/** Runs `work` over `items`, at most `width` at a time, in the items' order per batch. */
-export async function inBatches<T>(
-  items: T[],
-  width: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(work));
 }

@@ -8,7 +8,6 @@ import {
   type StreamAppend,
 } from '@dap/eventsourcing';
 import { healthIssueDecider, type HealthIssueEvent } from '../domain/health-issue.decider.js';
-import { inBatches } from './raise-health-issue.handler.js';
 
 export interface UpdateHealthIssueInput {
   issueId: string;
@@ -48,12 +47,14 @@ export async function updateHealthIssue(
       globalPosition: null,
     };
     const appends: StreamAppend[] = [];
-    await inBatches(clientIds, 32, async (clientId) => {
-      const streamId = healthIssueStreamId(input.issueId, clientId);
-      const history = (await store.readStream(streamId)) as unknown as HealthIssueEvent[];
+    const streamOf = (clientId: string) => healthIssueStreamId(input.issueId, clientId);
+    const streams = await store.readStreams(clientIds.map(streamOf));
+    for (const clientId of clientIds) {
+      const streamId = streamOf(clientId);
+      const history = streams.get(streamId) as unknown as HealthIssueEvent[];
       if (history.length === 0) {
         result.unknownClients.push(clientId);
-        return;
+        continue;
       }
       const state = fold(healthIssueDecider, history);
       const { issueId, status, message } = input;
@@ -69,7 +70,7 @@ export async function updateHealthIssue(
         );
         appends.push({ streamId, events, expectedVersion: history.length });
       }
-    });
+    }
     if (result.unknownClients.length === clientIds.length) throw notFound('health issue');
     if (appends.length === 0) return result;
     try {
