@@ -30,6 +30,23 @@ export async function becomeHttpWorkersPrimary(title: string): Promise<boolean> 
 }
 
 /**
+ * In an HTTP worker, resolves once the primary has the embedded database server up (at once anywhere
+ * else): the worker loads the application meanwhile, and opens the database after.
+ */
+export function databaseReady(): Promise<void> {
+  if (!cluster.isWorker) return Promise.resolve();
+  return new Promise((resolve) => {
+    const listener = (message: unknown) => {
+      if (!isWorkerMessage(message) || message.dap !== 'database-ready') return;
+      process.off('message', listener);
+      resolve();
+    };
+    process.on('message', listener);
+    process.send!({ dap: 'database?' } satisfies WorkerMessage);
+  });
+}
+
+/**
  * The standalone's primary process when it runs several HTTP workers (`HTTP_WORKERS`, default: two on
  * a machine with two cores or more). It owns the embedded database server (workers connect to it),
  * forks the workers onto one shared port, and relays between them: appends wake readers everywhere,
@@ -38,9 +55,9 @@ export async function becomeHttpWorkersPrimary(title: string): Promise<boolean> 
  * (each finishes its requests and batches), then the server stops, then the primary exits by the signal.
  */
 export async function runHttpWorkers(config: AppConfig, logger: Logger): Promise<void> {
-  const server: EmbeddedPostgres | undefined = config.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres(config.dataDir, { log: (line) => logger.warn(line) });
+  // The workers load the application while the database server starts; they connect once it is up.
+  let databaseUp = false;
+  const waiting = new Set<Worker>();
   const progress = new Map<string, WorkerMessage>();
   const roles = new Map<Worker, number>();
   let stopping = false;
@@ -53,6 +70,11 @@ export async function runHttpWorkers(config: AppConfig, logger: Logger): Promise
     roles.set(worker, index);
     worker.on('message', (message: unknown) => {
       if (!isWorkerMessage(message)) return;
+      if (message.dap === 'database?') {
+        if (databaseUp) worker.send({ dap: 'database-ready' } satisfies WorkerMessage);
+        else waiting.add(worker);
+        return;
+      }
       if (message.dap === 'listening') return progress.forEach((known) => worker.send(known));
       if (message.dap === 'progress') progress.set(`${message.consumer}\u0000${message.source}`, message);
       for (const other of roles.keys()) if (other !== worker && other.isConnected()) other.send(message);
@@ -65,6 +87,13 @@ export async function runHttpWorkers(config: AppConfig, logger: Logger): Promise
     });
   };
   for (let i = 0; i < config.httpWorkers; i++) fork(i);
+  const server: EmbeddedPostgres | undefined = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres(config.dataDir, { log: (line) => logger.warn(line) });
+  databaseUp = true;
+  for (const worker of waiting)
+    if (worker.isConnected()) worker.send({ dap: 'database-ready' } satisfies WorkerMessage);
+  waiting.clear();
 
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
