@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { loadConfigOrExit, type AppConfig } from '../config/app-config.js';
 import { announceDevelopmentSecrets, createLogger } from '../logging.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
-import { isWorkerMessage, type WorkerMessage } from './worker-messages.js';
+import { isWorkerMessage, positionKey, type WorkerMessage } from './worker-messages.js';
 
 /**
  * Called first by the standalone's main: in the process started by `npm start`, with HTTP_WORKERS > 1,
@@ -76,7 +76,8 @@ export async function runHttpWorkers(config: AppConfig, logger: Logger): Promise
         return;
       }
       if (message.dap === 'listening') return progress.forEach((known) => worker.send(known));
-      if (message.dap === 'progress') progress.set(`${message.consumer}\u0000${message.source}`, message);
+      for (const one of message.dap === 'batch' ? message.messages : [message])
+        if (one.dap === 'progress') progress.set(positionKey(one)!, one);
       for (const other of roles.keys()) if (other !== worker && other.isConnected()) other.send(message);
     });
     worker.on('exit', (code, signal) => {

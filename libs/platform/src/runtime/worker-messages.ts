@@ -6,9 +6,21 @@ export type WorkerMessage =
   | { dap: 'database?' }
   | { dap: 'database-ready' }
   | { dap: 'appended'; key: string; position: number }
-  | { dap: 'progress'; consumer: string; source: string; position: number };
+  | { dap: 'progress'; consumer: string; source: string; position: number }
+  /** Appends and progress of one turn of a worker's event loop, the newest position of each only. */
+  | { dap: 'batch'; messages: WorkerMessage[] };
 
 export const isWorkerMessage = (m: unknown): m is WorkerMessage =>
   typeof m === 'object' &&
   m !== null &&
-  ['listening', 'database?', 'database-ready', 'appended', 'progress'].includes((m as WorkerMessage).dap);
+  ['listening', 'database?', 'database-ready', 'appended', 'progress', 'batch'].includes(
+    (m as WorkerMessage).dap,
+  );
+
+/** Where a message's position belongs: a later message with the same key supersedes it. */
+export const positionKey = (m: WorkerMessage): string | undefined =>
+  m.dap === 'appended'
+    ? `a\u0000${m.key}`
+    : m.dap === 'progress'
+      ? `p\u0000${m.consumer}\u0000${m.source}`
+      : undefined;
