@@ -69,6 +69,20 @@ const ms = (x: number) => `${Math.round(x).toLocaleString('en-US')} ms`;
 const perSecond = (events: number, millis: number) =>
   `${Math.round((events * 1000) / millis).toLocaleString('en-US')} events/s`;
 const log = (line: string) => console.error(line);
+/** A table row for a load run at `connections`, beside the floor measured in the same run. */
+const loadRow =
+  (connections: number, floorName: string, floorRps: number | null) =>
+  (path: string, r: LoadFigures, note = '') =>
+    table.load({
+      path,
+      connections,
+      rps: r.rps,
+      p50: r.p50,
+      p99: r.p99,
+      floorName,
+      floorRps,
+      note: [note, r.statuses].filter(Boolean).join('; '),
+    });
 
 const target = await standaloneDatabase(args['database-url']);
 console.log(`node ${process.argv.slice(1).join(' ')}`);
@@ -164,20 +178,9 @@ try {
     });
     for (const c of CONNECTIONS) {
       const live = await load(app.baseUrl, c, SECONDS, { path: '/health/live' });
-      const row = (path: string, r: LoadFigures, floorName: string, floorRps: number | null, note = '') =>
-        table.load({
-          path,
-          connections: c,
-          rps: r.rps,
-          p50: r.p50,
-          p99: r.p99,
-          floorName,
-          floorRps,
-          note: [note, r.statuses].filter(Boolean).join('; '),
-        });
-      row('GET /health/live (the HTTP floor)', live, '—', null);
-      for (const p of paths)
-        row(p.name, await load(app.baseUrl, c, SECONDS, p.next), '/health/live', live.rps, p.note);
+      loadRow(c, '—', null)('GET /health/live (the HTTP floor)', live);
+      const row = loadRow(c, '/health/live', live.rps);
+      for (const p of paths) row(p.name, await load(app.baseUrl, c, SECONDS, p.next), p.note);
     }
   }
 
@@ -202,17 +205,7 @@ try {
         floorName: '—',
         floorRps: null,
       });
-      const row = (path: string, r: LoadFigures, note = '') =>
-        table.load({
-          path,
-          connections: c,
-          rps: r.rps,
-          p50: r.p50,
-          p99: r.p99,
-          floorName,
-          floorRps: floor.rps,
-          note: [note, r.statuses].filter(Boolean).join('; '),
-        });
+      const row = loadRow(c, floorName, floor.rps);
       row('POST /service-requests', await load(app.baseUrl, c, SECONDS, serviceRequests(agents, CLIENTS)));
       row(
         'PUT /partner-users/{id}/delegated-role (flips)',
