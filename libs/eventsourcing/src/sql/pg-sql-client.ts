@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { SqlClient, SqlExecutor, TransactionOptions } from './sql-client.js';
+import type { PreparedText, SqlClient, SqlExecutor, TransactionOptions } from './sql-client.js';
 
 // int8 (global positions, counts) as JS numbers: positions stay far below 2^53.
 pg.types.setTypeParser(20, (value: string) => Number(value));
@@ -10,6 +10,9 @@ export interface PgSqlClientOptions {
   /** Runs after the pool has closed (the embedded server stops there). */
   onClose?: () => Promise<void>;
 }
+
+const statement = (text: string | PreparedText, values?: unknown[]): pg.QueryConfig =>
+  typeof text === 'string' ? { text, values } : { name: text.name, text: text.text, values };
 
 /** PostgreSQL over a `pg` connection pool. */
 export class PgSqlClient implements SqlClient {
@@ -24,8 +27,8 @@ export class PgSqlClient implements SqlClient {
     this.pool.on('error', () => undefined);
   }
 
-  async query<R>(text: string, params?: unknown[]): Promise<R[]> {
-    return (await this.pool.query(text, params as unknown[])).rows as R[];
+  async query<R>(text: string | PreparedText, params?: unknown[]): Promise<R[]> {
+    return (await this.pool.query(statement(text, params))).rows as R[];
   }
 
   async exec(sql: string): Promise<void> {
@@ -38,8 +41,8 @@ export class PgSqlClient implements SqlClient {
   ): Promise<T> {
     const client = await this.pool.connect();
     const tx: SqlExecutor = {
-      query: async <R>(text: string, params?: unknown[]) =>
-        (await client.query(text, params as unknown[])).rows as R[],
+      query: async <R>(text: string | PreparedText, params?: unknown[]) =>
+        (await client.query(statement(text, params))).rows as R[],
       exec: async (sql: string) => void (await client.query(sql)),
     };
     try {

@@ -1,6 +1,30 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A statement PostgreSQL parses and plans once per connection (a named prepared statement), for the
+ * fixed-shape statements every command and consumer batch runs. Only for text that never varies with
+ * input: one prepared statement is kept per distinct text on every pooled connection.
+ */
+export interface PreparedText {
+  readonly name: string;
+  readonly text: string;
+}
+
+const preparedTexts = new Map<string, PreparedText>();
+
+/** The prepared statement for `text` (the same object for the same text). */
+export function prepared(text: string): PreparedText {
+  let statement = preparedTexts.get(text);
+  if (!statement) {
+    statement = { name: `dap_${createHash('sha256').update(text).digest('hex').slice(0, 20)}`, text };
+    preparedTexts.set(text, statement);
+  }
+  return statement;
+}
+
 /** What the SQL adapters need from a connection (PostgreSQL through `pg`). */
 export interface SqlExecutor {
-  query<R = Record<string, any>>(text: string, params?: unknown[]): Promise<R[]>;
+  query<R = Record<string, any>>(text: string | PreparedText, params?: unknown[]): Promise<R[]>;
   /** Several statements, no parameters (DDL). */
   exec(sql: string): Promise<void>;
 }

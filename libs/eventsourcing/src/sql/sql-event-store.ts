@@ -13,7 +13,7 @@ import type {
   StreamAppend,
 } from '../event-store.js';
 import { upcast, type Upcasters } from '../upcasting.js';
-import { ident, literal, migrate, type SqlClient } from './sql-client.js';
+import { ident, literal, migrate, prepared, type PreparedText, type SqlClient } from './sql-client.js';
 
 /**
  * DDL for one service's store: `<schema>.events` and its append function.
@@ -98,6 +98,32 @@ interface EventRow {
   recorded_at: Date;
 }
 
+/** The global log after $1, at most $2 events, each marked settled when older than every running transaction. */
+const readAllSql = (table: string) =>
+  `SELECT ${COLUMNS}, transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot())) AS settled
+     FROM ${table} WHERE global_position > $1 ORDER BY global_position LIMIT $2`;
+
+/**
+ * The same, settled by the exact test: of the transactions running at the snapshot, only appends to
+ * this store in flight (they hold its in-flight lock) or ones that ended since hold an event back.
+ * Order matters: the snapshot (statement start), then the in-flight locks, then each xid's status: an
+ * append that ends between the lock read and the status check still counts as a blocker.
+ */
+const readAllSettledSql = (table: string, store: string) =>
+  `WITH snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+        appending AS MATERIALIZED (
+          SELECT coalesce(array_agg(t.transactionid), '{}') AS xids
+            FROM pg_locks a JOIN pg_locks t ON t.pid = a.pid AND t.locktype = 'transactionid'
+           WHERE a.locktype = 'advisory' AND a.classid = ${IN_FLIGHT_CLASS} AND a.objid = ${inFlightKey(store)}
+             AND a.objsubid = 2 AND a.granted),
+        bound AS (
+          SELECT coalesce(
+            (SELECT min(x) FROM appending, snapshot, pg_snapshot_xip(snapshot.s) AS x
+              WHERE xid(x) = ANY (appending.xids) OR pg_xact_status(x) <> 'in progress'),
+            (SELECT pg_snapshot_xmax(s) FROM snapshot)) AS xid)
+   SELECT ${COLUMNS}, transaction_id < (SELECT xid FROM bound) AS settled
+     FROM ${table} WHERE global_position > $1 ORDER BY global_position LIMIT $2`;
+
 /** How many times a read waits (about a millisecond each) for older transactions to finish. */
 const SETTLE_ATTEMPTS = 200;
 
@@ -111,6 +137,11 @@ const COLUMNS = `global_position, event_id, stream_id, stream_version, type, sch
 export class SqlEventStore implements EventStore {
   private readonly table: string;
   private readonly signal;
+  /** The statements every command and consumer batch runs, planned once per connection. */
+  private readonly sql: Record<
+    'forward' | 'backward' | 'streams' | 'append' | 'readAll' | 'readAllSettled',
+    PreparedText
+  >;
 
   constructor(
     private readonly db: SqlClient,
@@ -119,6 +150,21 @@ export class SqlEventStore implements EventStore {
   ) {
     this.table = `${ident(name)}.events`;
     this.signal = appendSignalFor(`sql:${name}`);
+    const stream = (cmp: string, order: string) =>
+      prepared(`SELECT ${COLUMNS} FROM ${this.table}
+        WHERE stream_id = $1 AND stream_version ${cmp} $2 ORDER BY stream_version ${order} LIMIT $3`);
+    this.sql = {
+      forward: stream('>=', 'ASC'),
+      backward: stream('<=', 'DESC'),
+      streams: prepared(
+        `SELECT ${COLUMNS} FROM ${this.table} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`,
+      ),
+      append: prepared(
+        `SELECT event_id, global_position, stream_version FROM ${ident(name)}.append_events($1, $2, $3, $4, $5, $6, $7, $8::jsonb[], $9, $10, $11)`,
+      ),
+      readAll: prepared(readAllSql(this.table)),
+      readAllSettled: prepared(readAllSettledSql(this.table, name)),
+    };
   }
 
   /** Creates the store's schema and tables if they do not exist. */
@@ -132,21 +178,17 @@ export class SqlEventStore implements EventStore {
     { direction = 'forward', fromVersion, maxCount }: ReadStreamOptions = {},
   ) {
     const forward = direction === 'forward';
-    const rows = await this.db.query<EventRow>(
-      `SELECT ${COLUMNS} FROM ${this.table}
-        WHERE stream_id = $1 AND stream_version ${forward ? '>=' : '<='} $2
-        ORDER BY stream_version ${forward ? 'ASC' : 'DESC'} LIMIT $3`,
-      [streamId, fromVersion ?? (forward ? 1 : 2 ** 31 - 1), maxCount ?? 2 ** 31 - 1],
-    );
+    const rows = await this.db.query<EventRow>(forward ? this.sql.forward : this.sql.backward, [
+      streamId,
+      fromVersion ?? (forward ? 1 : 2 ** 31 - 1),
+      maxCount ?? 2 ** 31 - 1,
+    ]);
     return rows.map((row) => this.toEnvelope(row));
   }
 
   async readStreams(streamIds: string[]): Promise<Map<string, EventEnvelope[]>> {
     const streams = new Map(streamIds.map((id) => [id, [] as EventEnvelope[]]));
-    const rows = await this.db.query<EventRow>(
-      `SELECT ${COLUMNS} FROM ${this.table} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`,
-      [streamIds],
-    );
+    const rows = await this.db.query<EventRow>(this.sql.streams, [streamIds]);
     for (const row of rows) streams.get(row.stream_id)!.push(this.toEnvelope(row));
     return streams;
   }
@@ -177,22 +219,19 @@ export class SqlEventStore implements EventStore {
     const expected = appends.map((a) => (a.expectedVersion === 'any' ? null : a.expectedVersion));
     let rows: { event_id: string; global_position: number; stream_version: number }[];
     try {
-      rows = await this.db.query(
-        `SELECT event_id, global_position, stream_version FROM ${ident(this.name)}.append_events($1, $2, $3, $4, $5, $6, $7, $8::jsonb[], $9, $10, $11)`,
-        [
-          streams,
-          expected,
-          rowsIn.map((r) => r.k + 1),
-          rowsIn.map((r) => r.seq),
-          rowsIn.map((r) => r.id),
-          rowsIn.map((r) => r.event.type),
-          rowsIn.map((r) => r.event.schemaVersion ?? 1),
-          rowsIn.map((r) => JSON.stringify(r.event.data)),
-          metadata.partnerId ?? null,
-          JSON.stringify(meta),
-          time,
-        ],
-      );
+      rows = await this.db.query(this.sql.append, [
+        streams,
+        expected,
+        rowsIn.map((r) => r.k + 1),
+        rowsIn.map((r) => r.seq),
+        rowsIn.map((r) => r.id),
+        rowsIn.map((r) => r.event.type),
+        rowsIn.map((r) => r.event.schemaVersion ?? 1),
+        rowsIn.map((r) => JSON.stringify(r.event.data)),
+        metadata.partnerId ?? null,
+        JSON.stringify(meta),
+        time,
+      ]);
     } catch (error) {
       const code = (error as { code?: string }).code;
       // 23505: the version was taken by a concurrent writer; DAP09: the stream is not at the expected version.
@@ -244,30 +283,9 @@ export class SqlEventStore implements EventStore {
    */
   async readAll(after: number, maxCount: number): Promise<EventEnvelope[]> {
     for (let attempt = 1; ; attempt++) {
-      let rows = await this.db.query<EventRow & { settled: boolean }>(
-        `SELECT ${COLUMNS}, transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot())) AS settled
-           FROM ${this.table} WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
-        [after, maxCount],
-      );
+      let rows = await this.db.query<EventRow & { settled: boolean }>(this.sql.readAll, [after, maxCount]);
       if (rows.every((row) => row.settled)) return rows.map((row) => this.toEnvelope(row));
-      rows = await this.db.query<EventRow & { settled: boolean }>(
-        // Order matters: the snapshot (statement start), then the in-flight locks, then each xid's status:
-        // an append that ends between the lock read and the status check still counts as a blocker.
-        `WITH snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
-              appending AS MATERIALIZED (
-                SELECT coalesce(array_agg(t.transactionid), '{}') AS xids
-                  FROM pg_locks a JOIN pg_locks t ON t.pid = a.pid AND t.locktype = 'transactionid'
-                 WHERE a.locktype = 'advisory' AND a.classid = ${IN_FLIGHT_CLASS} AND a.objid = ${inFlightKey(this.name)}
-                   AND a.objsubid = 2 AND a.granted),
-              bound AS (
-                SELECT coalesce(
-                  (SELECT min(x) FROM appending, snapshot, pg_snapshot_xip(snapshot.s) AS x
-                    WHERE xid(x) = ANY (appending.xids) OR pg_xact_status(x) <> 'in progress'),
-                  (SELECT pg_snapshot_xmax(s) FROM snapshot)) AS xid)
-         SELECT ${COLUMNS}, transaction_id < (SELECT xid FROM bound) AS settled
-           FROM ${this.table} WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
-        [after, maxCount],
-      );
+      rows = await this.db.query<EventRow & { settled: boolean }>(this.sql.readAllSettled, [after, maxCount]);
       const unsettled = rows.findIndex((row) => !row.settled);
       if (unsettled === -1) return rows.map((row) => this.toEnvelope(row));
       if (unsettled > 0 || attempt >= SETTLE_ATTEMPTS)

@@ -1,6 +1,6 @@
 import type { DelegatedRole } from '@dap/contracts';
 import { Inject, Injectable } from '@nestjs/common';
-import { notFound, type SqlClient } from '@dap/eventsourcing';
+import { prepared, notFound, type SqlClient } from '@dap/eventsourcing';
 import { ConsumerProgress } from '@dap/messaging';
 import { SQL_CLIENT } from '@dap/platform';
 import { table } from '../projections/client-directory.schema.js';
@@ -44,7 +44,9 @@ export class ClientQueries {
   /** The row, if the partner has an active delegation from the client; null otherwise. */
   async row(partnerId: string, clientId: string) {
     const [row] = await this.db.query<any>(
-      `SELECT * FROM ${table('client_list')} WHERE partner_id = $1 AND client_id = $2 AND delegation_status = 'active'`,
+      prepared(
+        `SELECT * FROM ${table('client_list')} WHERE partner_id = $1 AND client_id = $2 AND delegation_status = 'active'`,
+      ),
       [partnerId, clientId],
     );
     return row ?? null;
@@ -60,7 +62,7 @@ export class ClientQueries {
   /** The row with its subscriptions, active health issues and open service requests, in one round trip. */
   async details(partnerId: string, clientId: string) {
     const [row] = await this.db.query<any>(
-      `SELECT l.*,
+      prepared(`SELECT l.*,
          (SELECT coalesce(json_agg(s ORDER BY s.subscription_id), '[]') FROM (
             SELECT subscription_id, product_id, name, quantity, status, delegation_id FROM ${table('client_subscriptions')}
              WHERE partner_id = l.partner_id AND client_id = l.client_id AND NOT removed) s) AS details_subscriptions,
@@ -70,7 +72,7 @@ export class ClientQueries {
          (SELECT coalesce(json_agg(r ORDER BY r.created_at DESC, r.request_id), '[]') FROM (
             SELECT request_id, title, severity, status, created_at, updated_at FROM ${table('service_requests')}
              WHERE partner_id = l.partner_id AND client_id = l.client_id AND status <> 'closed') r) AS details_requests
-         FROM ${table('client_list')} l WHERE l.partner_id = $1 AND l.client_id = $2 AND l.delegation_status = 'active'`,
+         FROM ${table('client_list')} l WHERE l.partner_id = $1 AND l.client_id = $2 AND l.delegation_status = 'active'`),
       [partnerId, clientId],
     );
     if (!row) throw notFound('client');
@@ -118,7 +120,7 @@ export class ClientQueries {
   /** The delegated role the partner admin assigned to the user (from RoleAssigned/RoleRevoked), if any. */
   async assignedRole(partnerId: string, userId: string): Promise<DelegatedRole | null> {
     const [r] = await this.db.query<{ role: DelegatedRole | null }>(
-      `SELECT role FROM ${table('partner_user_roles')} WHERE partner_id = $1 AND user_id = $2`,
+      prepared(`SELECT role FROM ${table('partner_user_roles')} WHERE partner_id = $1 AND user_id = $2`),
       [partnerId, userId],
     );
     return r?.role ?? null;

@@ -15,7 +15,7 @@ import type {
   SubscriptionPayload,
 } from '@dap/contracts';
 import { isResolvedHealthStatus } from '@dap/contracts';
-import type { SqlExecutor } from '@dap/eventsourcing';
+import { prepared, type SqlExecutor } from '@dap/eventsourcing';
 import { setWiseRuns, type EventConsumer } from '@dap/messaging';
 import { CLIENT_DIRECTORY, table } from './client-directory.schema.js';
 import { keysOf, refreshHealth, refreshProfiles, refreshServiceRequests } from './client-list.refresh.js';
@@ -54,7 +54,7 @@ const delegationGranted: Handler = {
     // One statement: the row with its profile, health and service-request counts as they stand (the
     // refreshes other events run, folded in).
     await tx.query(
-      `INSERT INTO ${table('client_list')} AS l (partner_id, client_id, delegation_id, delegation_status, granted_roles, granted_at,
+      prepared(`INSERT INTO ${table('client_list')} AS l (partner_id, client_id, delegation_id, delegation_status, granted_roles, granted_at,
           expires_at, expires_sort, auto_extend, snapshot_name, snapshot_address, name, sort_name, primary_domain, sort_domain,
           address, tags, profile_version, active_incidents, active_advisories, health_rank, open_service_requests, consent_position)
        SELECT u.partner_id, u.client_id, u.delegation_id, 'active', u.granted_roles, u.granted_at, u.expires_at,
@@ -82,7 +82,7 @@ const delegationGranted: Handler = {
           profile_version = EXCLUDED.profile_version, active_incidents = EXCLUDED.active_incidents,
           active_advisories = EXCLUDED.active_advisories, health_rank = EXCLUDED.health_rank,
           open_service_requests = EXCLUDED.open_service_requests, consent_position = EXCLUDED.consent_position
-        WHERE l.consent_position < EXCLUDED.consent_position`,
+        WHERE l.consent_position < EXCLUDED.consent_position`),
       [json(rows)],
     );
   },
@@ -92,9 +92,9 @@ const delegationEnded = (status: 'revoked' | 'expired'): Handler => ({
   key: (e) => e.data.delegationId,
   async apply(events: Events<DelegationRevoked | DelegationExpired>, tx) {
     await tx.query(
-      `UPDATE ${table('client_list')} l SET delegation_status = $2, consent_position = u.position
+      prepared(`UPDATE ${table('client_list')} l SET delegation_status = $2, consent_position = u.position
          FROM jsonb_to_recordset($1::jsonb) AS u(delegation_id text, position bigint)
-        WHERE l.delegation_id = u.delegation_id AND l.consent_position < u.position`,
+        WHERE l.delegation_id = u.delegation_id AND l.consent_position < u.position`),
       [json(events.map((e) => ({ delegation_id: e.data.delegationId, position: e.globalPosition }))), status],
     );
   },
@@ -109,9 +109,9 @@ const delegationExtended: Handler = {
       position: e.globalPosition,
     }));
     await tx.query(
-      `UPDATE ${table('client_list')} l SET expires_at = u.expires_at, expires_sort = u.expires_at, consent_position = u.position
+      prepared(`UPDATE ${table('client_list')} l SET expires_at = u.expires_at, expires_sort = u.expires_at, consent_position = u.position
          FROM jsonb_to_recordset($1::jsonb) AS u(delegation_id text, expires_at timestamptz, position bigint)
-        WHERE l.delegation_id = u.delegation_id AND l.consent_position < u.position`,
+        WHERE l.delegation_id = u.delegation_id AND l.consent_position < u.position`),
       [json(rows)],
     );
   },
@@ -130,13 +130,13 @@ const profileUpdated: Handler = {
       position: globalPosition,
     }));
     await tx.query(
-      `INSERT INTO ${table('client_profiles')} AS p (partner_id, client_id, name, address, tags, version, position)
+      prepared(`INSERT INTO ${table('client_profiles')} AS p (partner_id, client_id, name, address, tags, version, position)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(partner_id text, client_id text, name text, address jsonb, tags text[],
               version integer, position bigint)
        ON CONFLICT (partner_id, client_id) DO UPDATE SET
           name = coalesce(EXCLUDED.name, p.name), address = coalesce(EXCLUDED.address, p.address),
           tags = coalesce(EXCLUDED.tags, p.tags), version = EXCLUDED.version, position = EXCLUDED.position
-        WHERE p.position < EXCLUDED.position`,
+        WHERE p.position < EXCLUDED.position`),
       [json(rows)],
     );
     await refreshProfiles(tx, keysOf(events.map((e) => e.data)));
@@ -161,7 +161,7 @@ const subscriptionSet: Handler = {
       position: globalPosition,
     }));
     await tx.query(
-      `INSERT INTO ${table('client_subscriptions')} AS s
+      prepared(`INSERT INTO ${table('client_subscriptions')} AS s
           (partner_id, client_id, subscription_id, product_id, name, quantity, status, delegation_id, removed, position)
        SELECT partner_id, client_id, subscription_id, product_id, name, quantity, status, delegation_id, removed, position
          FROM jsonb_to_recordset($1::jsonb) AS u(partner_id text, client_id text, subscription_id text, product_id text,
@@ -169,15 +169,15 @@ const subscriptionSet: Handler = {
        ON CONFLICT (partner_id, client_id, subscription_id) DO UPDATE SET
           product_id = EXCLUDED.product_id, name = EXCLUDED.name, quantity = EXCLUDED.quantity, status = EXCLUDED.status,
           delegation_id = EXCLUDED.delegation_id, removed = EXCLUDED.removed, position = EXCLUDED.position
-        WHERE s.position < EXCLUDED.position`,
+        WHERE s.position < EXCLUDED.position`),
       [json(rows)],
     );
     await tx.query(
-      `INSERT INTO ${table('client_profiles')} AS p (partner_id, client_id, version, position)
+      prepared(`INSERT INTO ${table('client_profiles')} AS p (partner_id, client_id, version, position)
        SELECT partner_id, client_id, version, position
          FROM jsonb_to_recordset($1::jsonb) AS u(partner_id text, client_id text, version integer, position bigint)
        ON CONFLICT (partner_id, client_id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position
-        WHERE p.position < EXCLUDED.position`,
+        WHERE p.position < EXCLUDED.position`),
       [json(rows)],
     );
     await refreshProfiles(tx, keysOf(events.map((e) => e.data)));
@@ -201,7 +201,7 @@ const healthIssueRaised: Handler = {
       position: globalPosition,
     }));
     await tx.query(
-      `INSERT INTO ${table('health_issues')} AS h (client_id, issue_id, service, feature, classification, title, impact_description,
+      prepared(`INSERT INTO ${table('health_issues')} AS h (client_id, issue_id, service, feature, classification, title, impact_description,
           status, active, start_date_time, position)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(client_id text, issue_id text, service text, feature text,
               classification text, title text, impact_description text, status text, active boolean,
@@ -210,7 +210,7 @@ const healthIssueRaised: Handler = {
           service = EXCLUDED.service, feature = EXCLUDED.feature, classification = EXCLUDED.classification, title = EXCLUDED.title,
           impact_description = EXCLUDED.impact_description, status = EXCLUDED.status, active = EXCLUDED.active,
           start_date_time = EXCLUDED.start_date_time, end_date_time = NULL, position = EXCLUDED.position
-        WHERE h.position < EXCLUDED.position`,
+        WHERE h.position < EXCLUDED.position`),
       [json(rows)],
     );
     await refreshHealth(
@@ -234,12 +234,12 @@ const healthIssueChanged: Handler = {
       position: globalPosition,
     }));
     await tx.query(
-      `UPDATE ${table('health_issues')} h SET status = u.status, active = u.active, last_message = coalesce(u.message, h.last_message),
+      prepared(`UPDATE ${table('health_issues')} h SET status = u.status, active = u.active, last_message = coalesce(u.message, h.last_message),
               end_date_time = CASE WHEN u.active THEN NULL ELSE coalesce(u.end_date_time, h.end_date_time, u.time) END,
               position = u.position
          FROM jsonb_to_recordset($1::jsonb) AS u(client_id text, issue_id text, status text, active boolean, message text,
               end_date_time timestamptz, time timestamptz, position bigint)
-        WHERE h.client_id = u.client_id AND h.issue_id = u.issue_id AND h.position < u.position`,
+        WHERE h.client_id = u.client_id AND h.issue_id = u.issue_id AND h.position < u.position`),
       [json(rows)],
     );
     await refreshHealth(
@@ -262,11 +262,11 @@ const serviceRequestCreated: Handler = {
       position: globalPosition,
     }));
     await tx.query(
-      `INSERT INTO ${table('service_requests')} (request_id, partner_id, client_id, title, severity, status, created_at, updated_at, position)
+      prepared(`INSERT INTO ${table('service_requests')} (request_id, partner_id, client_id, title, severity, status, created_at, updated_at, position)
        SELECT request_id, partner_id, client_id, title, severity, 'open', time, time, position
          FROM jsonb_to_recordset($1::jsonb) AS u(request_id text, partner_id text, client_id text, title text, severity text,
               time timestamptz, position bigint)
-       ON CONFLICT (request_id) DO NOTHING`,
+       ON CONFLICT (request_id) DO NOTHING`),
       [json(rows)],
     );
     await refreshServiceRequests(tx, keysOf(events.map((e) => e.data)));
@@ -283,9 +283,9 @@ const serviceRequestStatusChanged: Handler = {
       position: e.globalPosition,
     }));
     const changed = await tx.query<{ partner_id: string; client_id: string }>(
-      `UPDATE ${table('service_requests')} r SET status = u.status, updated_at = u.time, position = u.position
+      prepared(`UPDATE ${table('service_requests')} r SET status = u.status, updated_at = u.time, position = u.position
          FROM jsonb_to_recordset($1::jsonb) AS u(request_id text, status text, time timestamptz, position bigint)
-        WHERE r.request_id = u.request_id AND r.position < u.position RETURNING r.partner_id, r.client_id`,
+        WHERE r.request_id = u.request_id AND r.position < u.position RETURNING r.partner_id, r.client_id`),
       [json(rows)],
     );
     await refreshServiceRequests(
@@ -305,10 +305,10 @@ const roleChanged: Handler = {
       position: e.globalPosition,
     }));
     await tx.query(
-      `INSERT INTO ${table('partner_user_roles')} AS r (partner_id, user_id, role, position)
+      prepared(`INSERT INTO ${table('partner_user_roles')} AS r (partner_id, user_id, role, position)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(partner_id text, user_id text, role text, position bigint)
        ON CONFLICT (partner_id, user_id) DO UPDATE SET role = EXCLUDED.role, position = EXCLUDED.position
-        WHERE r.position < EXCLUDED.position`,
+        WHERE r.position < EXCLUDED.position`),
       [json(rows)],
     );
   },
@@ -352,7 +352,7 @@ export class ClientListProjection implements EventConsumer {
     // Each source runs in its own transaction, and a row's counts are recomputed from other tables:
     // two sources touching one client at once would each miss the other's uncommitted rows. One lock
     // per projection (held to commit) puts its transactions one after another; one lock cannot deadlock.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [this.name]);
+    await tx.query(prepared(`SELECT pg_advisory_xact_lock(hashtext($1))`), [this.name]);
     for (const run of setWiseRuns(events, (e) => handlers[e.type]?.key(e)))
       await handlers[run[0].type].apply(run, tx);
   }

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '@dap/eventsourcing';
+import { prepared, type SqlExecutor } from '@dap/eventsourcing';
 import { table } from './client-directory.schema.js';
 
 /** (partner, client) pairs, as two parallel arrays for `unnest`. */
@@ -16,12 +16,12 @@ export const keysOf = (rows: { partnerId: string; clientId: string }[]): ClientK
 export async function refreshProfiles(tx: SqlExecutor, keys: ClientKeys): Promise<void> {
   if (keys.clientIds.length === 0) return;
   await tx.query(
-    `UPDATE ${table('client_list')} l
+    prepared(`UPDATE ${table('client_list')} l
         SET name = coalesce(p.name, l.snapshot_name), sort_name = lower(coalesce(p.name, l.snapshot_name)),
             address = coalesce(p.address, l.snapshot_address), tags = coalesce(p.tags, '{}'), profile_version = p.version
        FROM unnest($1::text[], $2::text[]) AS k(partner_id, client_id), ${table('client_profiles')} p
       WHERE l.partner_id = k.partner_id AND l.client_id = k.client_id
-        AND p.partner_id = l.partner_id AND p.client_id = l.client_id`,
+        AND p.partner_id = l.partner_id AND p.client_id = l.client_id`),
     [keys.partnerIds, keys.clientIds],
   );
 }
@@ -30,7 +30,7 @@ export async function refreshProfiles(tx: SqlExecutor, keys: ClientKeys): Promis
 export async function refreshHealth(tx: SqlExecutor, clientIds: string[]): Promise<void> {
   if (clientIds.length === 0) return;
   await tx.query(
-    `UPDATE ${table('client_list')} l
+    prepared(`UPDATE ${table('client_list')} l
         SET active_incidents = h.incidents, active_advisories = h.advisories,
             health_rank = CASE WHEN h.incidents > 0 THEN 0 WHEN h.advisories > 0 THEN 1 ELSE 2 END
        FROM (SELECT c.client_id,
@@ -40,7 +40,7 @@ export async function refreshHealth(tx: SqlExecutor, clientIds: string[]): Promi
                LEFT JOIN ${table('health_issues')} i ON i.client_id = c.client_id AND i.active
               GROUP BY c.client_id) h
       WHERE l.client_id = h.client_id
-        AND (l.active_incidents, l.active_advisories) IS DISTINCT FROM (h.incidents, h.advisories)`,
+        AND (l.active_incidents, l.active_advisories) IS DISTINCT FROM (h.incidents, h.advisories)`),
     [clientIds],
   );
 }
@@ -50,12 +50,12 @@ export async function refreshServiceRequests(tx: SqlExecutor, keys: ClientKeys):
   if (keys.clientIds.length === 0) return;
   // Only rows whose count changes are written (a new delegation's row mostly keeps its 0).
   await tx.query(
-    `UPDATE ${table('client_list')} l SET open_service_requests = c.open
+    prepared(`UPDATE ${table('client_list')} l SET open_service_requests = c.open
        FROM (SELECT k.partner_id, k.client_id,
                     (SELECT count(*)::int FROM ${table('service_requests')} r
                       WHERE r.partner_id = k.partner_id AND r.client_id = k.client_id AND r.status <> 'closed') AS open
                FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) AS k(partner_id, client_id)) c
-      WHERE l.partner_id = c.partner_id AND l.client_id = c.client_id AND l.open_service_requests <> c.open`,
+      WHERE l.partner_id = c.partner_id AND l.client_id = c.client_id AND l.open_service_requests <> c.open`),
     [keys.partnerIds, keys.clientIds],
   );
 }

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@dap/contracts';
-import type { SqlExecutor } from '@dap/eventsourcing';
+import { prepared, type SqlExecutor } from '@dap/eventsourcing';
 import type { EventConsumer } from '@dap/messaging';
 import {
   auditKeys,
@@ -35,8 +35,8 @@ export const auditChainProjection: EventConsumer = {
     const first = events[0].globalPosition;
     const last = events[events.length - 1].globalPosition;
     const known = await tx.query<{ position: number; hash: string }>(
-      `(SELECT position, hash FROM consent.audit_chain WHERE position < $1 ORDER BY position DESC LIMIT 1)
-       UNION ALL (SELECT position, hash FROM consent.audit_chain WHERE position BETWEEN $1 AND $2)`,
+      prepared(`(SELECT position, hash FROM consent.audit_chain WHERE position < $1 ORDER BY position DESC LIMIT 1)
+       UNION ALL (SELECT position, hash FROM consent.audit_chain WHERE position BETWEEN $1 AND $2)`),
       [first, last],
     );
     const chained = new Map(known.map((r) => [Number(r.position), r.hash]));
@@ -63,10 +63,10 @@ export const auditChainProjection: EventConsumer = {
     }
     if (rows.length === 0) return;
     await tx.query(
-      `INSERT INTO consent.audit_chain (position, event_id, type, subject, time, partner_id, client_id, user_id, record, hash)
+      prepared(`INSERT INTO consent.audit_chain (position, event_id, type, subject, time, partner_id, client_id, user_id, record, hash)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(position bigint, event_id uuid, type text, subject text,
               time timestamptz, partner_id text, client_id text, user_id text, record jsonb, hash text)
-       ON CONFLICT (position) DO NOTHING`,
+       ON CONFLICT (position) DO NOTHING`),
       [JSON.stringify(rows)],
     );
   },

@@ -5,7 +5,7 @@ import type {
   DelegationRevoked,
   EventEnvelope,
 } from '@dap/contracts';
-import type { SqlExecutor } from '@dap/eventsourcing';
+import { prepared, type SqlExecutor } from '@dap/eventsourcing';
 import { setWiseRuns, type EventConsumer } from '@dap/messaging';
 
 /** The delegations, one row each, for lists, the expiry scheduler and mail. */
@@ -28,14 +28,14 @@ export const delegationListProjection: EventConsumer = {
 /** New delegations (a row already there, from a redelivery, is left as it is). */
 const grants = (events: EventEnvelope[], tx: SqlExecutor) =>
   tx.query(
-    `INSERT INTO consent.delegations (delegation_id, partner_id, client_id, offer_id, status, granted_roles, granted_by,
+    prepared(`INSERT INTO consent.delegations (delegation_id, partner_id, client_id, offer_id, status, granted_roles, granted_by,
        granted_at, expires_at, period_start, auto_extend, client, includes, last_position, stream_version, notify_to)
      SELECT u.delegation_id, u.partner_id, u.client_id, u.offer_id, 'active', u.granted_roles, u.granted_by, u.granted_at,
             u.expires_at, u.granted_at, u.auto_extend, u.client, u.includes, u.last_position, u.stream_version, u.notify_to
        FROM jsonb_to_recordset($1::jsonb) AS u(delegation_id text, partner_id text, client_id text, offer_id text,
             granted_roles jsonb, granted_by text, granted_at timestamptz, expires_at timestamptz, auto_extend boolean,
             client jsonb, includes jsonb, last_position bigint, stream_version int, notify_to jsonb)
-     ON CONFLICT (delegation_id) DO NOTHING`,
+     ON CONFLICT (delegation_id) DO NOTHING`),
     [
       JSON.stringify(
         events.map((event) => {
@@ -67,8 +67,8 @@ async function applyOne(event: EventEnvelope, tx: SqlExecutor): Promise<void> {
     case 'DelegationRevoked': {
       const d = event.data as DelegationRevoked;
       await tx.query(
-        `UPDATE consent.delegations SET status = 'revoked', ended_at = $4, ended_by = $5, end_side = $6, end_reason = $7,
-             last_position = $2, stream_version = $3 WHERE delegation_id = $1 AND last_position < $2`,
+        prepared(`UPDATE consent.delegations SET status = 'revoked', ended_at = $4, ended_by = $5, end_side = $6, end_reason = $7,
+             last_position = $2, stream_version = $3 WHERE delegation_id = $1 AND last_position < $2`),
         [d.delegationId, ...newer, event.time, d.revokedBy, d.side, d.reason ?? null],
       );
       return;
@@ -76,8 +76,8 @@ async function applyOne(event: EventEnvelope, tx: SqlExecutor): Promise<void> {
     case 'DelegationExpired': {
       const d = event.data as DelegationExpired;
       await tx.query(
-        `UPDATE consent.delegations SET status = 'expired', ended_at = $4, last_position = $2, stream_version = $3
-            WHERE delegation_id = $1 AND last_position < $2`,
+        prepared(`UPDATE consent.delegations SET status = 'expired', ended_at = $4, last_position = $2, stream_version = $3
+            WHERE delegation_id = $1 AND last_position < $2`),
         [d.delegationId, ...newer, d.expiredAt ?? event.time],
       );
       return;
@@ -85,8 +85,8 @@ async function applyOne(event: EventEnvelope, tx: SqlExecutor): Promise<void> {
     case 'DelegationExtended': {
       const d = event.data as DelegationExtended;
       await tx.query(
-        `UPDATE consent.delegations SET expires_at = $4, period_start = $5, last_position = $2, stream_version = $3
-            WHERE delegation_id = $1 AND last_position < $2`,
+        prepared(`UPDATE consent.delegations SET expires_at = $4, period_start = $5, last_position = $2, stream_version = $3
+            WHERE delegation_id = $1 AND last_position < $2`),
         [d.delegationId, ...newer, d.expiresAt, d.previousExpiresAt ?? event.time],
       );
       return;

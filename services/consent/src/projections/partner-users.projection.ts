@@ -1,5 +1,5 @@
 import type { EventEnvelope, RoleAssigned, RoleRevoked } from '@dap/contracts';
-import type { SqlExecutor } from '@dap/eventsourcing';
+import { prepared, type SqlExecutor } from '@dap/eventsourcing';
 import { setWiseRuns, type EventConsumer } from '@dap/messaging';
 
 /**
@@ -33,12 +33,12 @@ export const partnerUsersProjection: EventConsumer = {
         };
       });
       await tx.query(
-        `INSERT INTO consent.partner_users AS p (partner_id, user_id, role, since, changed_by, stream_version, last_position)
+        prepared(`INSERT INTO consent.partner_users AS p (partner_id, user_id, role, since, changed_by, stream_version, last_position)
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(partner_id text, user_id text, role text, since timestamptz,
                 changed_by text, stream_version int, last_position bigint)
          ON CONFLICT (partner_id, user_id) DO UPDATE SET role = EXCLUDED.role, since = EXCLUDED.since,
            changed_by = EXCLUDED.changed_by, stream_version = EXCLUDED.stream_version, last_position = EXCLUDED.last_position
-         WHERE p.last_position < EXCLUDED.last_position`,
+         WHERE p.last_position < EXCLUDED.last_position`),
         [JSON.stringify(rows)],
       );
     }

@@ -1,5 +1,5 @@
 import type { DelegationGranted, DelegationRevoked, EventEnvelope } from '@dap/contracts';
-import type { SqlExecutor } from '@dap/eventsourcing';
+import { prepared, type SqlExecutor } from '@dap/eventsourcing';
 import { setWiseRuns, type EventConsumer } from '@dap/messaging';
 
 export const PARTNER_CLIENTS_CONSUMER = 'health.partner-clients';
@@ -31,11 +31,11 @@ export const partnerClientsProjection: EventConsumer = {
         };
       });
       await tx.query(
-        `INSERT INTO health.partner_clients AS p (delegation_id, partner_id, client_id, active, position)
+        prepared(`INSERT INTO health.partner_clients AS p (delegation_id, partner_id, client_id, active, position)
          SELECT * FROM jsonb_to_recordset($1::jsonb)
                 AS u(delegation_id text, partner_id text, client_id text, active boolean, position bigint)
          ON CONFLICT (delegation_id) DO UPDATE SET active = EXCLUDED.active, position = EXCLUDED.position
-         WHERE p.position < EXCLUDED.position`,
+         WHERE p.position < EXCLUDED.position`),
         [JSON.stringify(rows)],
       );
     }

@@ -1,5 +1,5 @@
 import type { DelegatedRole } from '@dap/contracts';
-import type { SqlExecutor } from '@dap/eventsourcing';
+import { prepared, type SqlExecutor } from '@dap/eventsourcing';
 import type { DelegationView } from '../domain/access-check.js';
 
 export interface AccessFacts {
@@ -21,11 +21,11 @@ export async function readAccessFacts(
     expires_at: Date | string | null;
     role: DelegatedRole | null;
   }>(
-    `SELECT d.status, d.granted_roles, d.expires_at,
+    prepared(`SELECT d.status, d.granted_roles, d.expires_at,
             (SELECT role FROM "service-request".partner_roles WHERE partner_id = $1 AND user_id = $3) AS role
        FROM (SELECT 1) AS one LEFT JOIN LATERAL (
          SELECT status, granted_roles, expires_at FROM "service-request".delegations
-          WHERE partner_id = $1 AND client_id = $2 ORDER BY (status = 'active') DESC, position DESC LIMIT 1) AS d ON true`,
+          WHERE partner_id = $1 AND client_id = $2 ORDER BY (status = 'active') DESC, position DESC LIMIT 1) AS d ON true`),
     [partnerId, clientId, userId],
   );
   const delegation = row.status === null ? undefined : row;
@@ -47,7 +47,7 @@ export async function readAssignedRole(
   userId: string,
 ): Promise<DelegatedRole | undefined> {
   const [role] = await db.query<{ role: DelegatedRole | null }>(
-    `SELECT role FROM "service-request".partner_roles WHERE partner_id = $1 AND user_id = $2`,
+    prepared(`SELECT role FROM "service-request".partner_roles WHERE partner_id = $1 AND user_id = $2`),
     [partnerId, userId],
   );
   return role?.role ?? undefined;

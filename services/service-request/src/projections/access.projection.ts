@@ -6,7 +6,7 @@ import type {
   RoleAssigned,
   RoleRevoked,
 } from '@dap/contracts';
-import type { SqlExecutor } from '@dap/eventsourcing';
+import { prepared, type SqlExecutor } from '@dap/eventsourcing';
 import { setWiseRuns, type EventConsumer } from '@dap/messaging';
 
 export const ACCESS_CONSUMER = 'service-request.access';
@@ -55,13 +55,13 @@ const json = (rows: unknown[]) => JSON.stringify(rows);
 
 const grants = (events: EventEnvelope[], tx: SqlExecutor) =>
   tx.query(
-    `INSERT INTO "service-request".delegations AS d (delegation_id, partner_id, client_id, status, granted_roles, expires_at, position)
+    prepared(`INSERT INTO "service-request".delegations AS d (delegation_id, partner_id, client_id, status, granted_roles, expires_at, position)
      SELECT u.delegation_id, u.partner_id, u.client_id, 'active', u.granted_roles, u.expires_at, u.position
        FROM jsonb_to_recordset($1::jsonb) AS u(delegation_id text, partner_id text, client_id text, granted_roles jsonb,
             expires_at timestamptz, position bigint)
      ON CONFLICT (delegation_id) DO UPDATE SET status = 'active', granted_roles = EXCLUDED.granted_roles,
        expires_at = EXCLUDED.expires_at, position = EXCLUDED.position
-     WHERE d.position < EXCLUDED.position`,
+     WHERE d.position < EXCLUDED.position`),
     [
       json(
         events.map((e) => {
@@ -81,10 +81,10 @@ const grants = (events: EventEnvelope[], tx: SqlExecutor) =>
 
 const roles = (events: EventEnvelope[], tx: SqlExecutor) =>
   tx.query(
-    `INSERT INTO "service-request".partner_roles AS r (partner_id, user_id, role, position)
+    prepared(`INSERT INTO "service-request".partner_roles AS r (partner_id, user_id, role, position)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(partner_id text, user_id text, role text, position bigint)
      ON CONFLICT (partner_id, user_id) DO UPDATE SET role = EXCLUDED.role, position = EXCLUDED.position
-     WHERE r.position < EXCLUDED.position`,
+     WHERE r.position < EXCLUDED.position`),
     [
       json(
         events.map((e) => {
@@ -114,10 +114,10 @@ async function applyOne(event: EventEnvelope, tx: SqlExecutor): Promise<void> {
     case 'DelegationExpired': {
       const d = event.data as DelegationRevoked;
       await tx.query(
-        `INSERT INTO "service-request".delegations (delegation_id, partner_id, client_id, status, position)
+        prepared(`INSERT INTO "service-request".delegations (delegation_id, partner_id, client_id, status, position)
            VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (delegation_id) DO UPDATE SET status = EXCLUDED.status, position = EXCLUDED.position
-           WHERE delegations.position < EXCLUDED.position`,
+           WHERE delegations.position < EXCLUDED.position`),
         [d.delegationId, d.partnerId, d.clientId, STATUS_AFTER[event.type], position],
       );
       return;
@@ -125,7 +125,9 @@ async function applyOne(event: EventEnvelope, tx: SqlExecutor): Promise<void> {
     case 'DelegationExtended': {
       const d = event.data as DelegationExtended;
       await tx.query(
-        `UPDATE "service-request".delegations SET expires_at = $2, position = $3 WHERE delegation_id = $1 AND position < $3`,
+        prepared(
+          `UPDATE "service-request".delegations SET expires_at = $2, position = $3 WHERE delegation_id = $1 AND position < $3`,
+        ),
         [d.delegationId, d.expiresAt, position],
       );
       return;

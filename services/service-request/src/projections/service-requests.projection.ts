@@ -4,7 +4,7 @@ import type {
   ServiceRequestNoteAdded,
   ServiceRequestStatusChanged,
 } from '@dap/contracts';
-import type { SqlExecutor } from '@dap/eventsourcing';
+import { prepared, type SqlExecutor } from '@dap/eventsourcing';
 import type { EventConsumer } from '@dap/messaging';
 
 export const SERVICE_REQUESTS_CONSUMER = 'service-request.requests';
@@ -23,9 +23,9 @@ export const serviceRequestsProjection: EventConsumer = {
       case 'ServiceRequestCreated': {
         const d = event.data as ServiceRequestCreated;
         await tx.query(
-          `INSERT INTO "service-request".requests (request_id, partner_id, client_id, title, description, severity, contact,
+          prepared(`INSERT INTO "service-request".requests (request_id, partner_id, client_id, title, description, severity, contact,
              status, created_by, created_at, updated_at, stream_version, created_position)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $9, $10, $11) ON CONFLICT (request_id) DO NOTHING`,
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $9, $10, $11) ON CONFLICT (request_id) DO NOTHING`),
           [
             d.requestId,
             d.partnerId,
@@ -70,8 +70,8 @@ async function activity(
   a: { text: string | null; author: string; from?: string; to?: string },
 ) {
   await tx.query(
-    `INSERT INTO "service-request".activity (request_id, stream_version, kind, text, from_status, to_status, author, at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+    prepared(`INSERT INTO "service-request".activity (request_id, stream_version, kind, text, from_status, to_status, author, at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`),
     [
       (event.data as { requestId: string }).requestId,
       event.streamVersion,
@@ -87,8 +87,8 @@ async function activity(
 
 async function touch(tx: SqlExecutor, event: EventEnvelope, requestId: string, status?: string) {
   await tx.query(
-    `UPDATE "service-request".requests SET status = COALESCE($2, status), updated_at = $3, stream_version = $4
-     WHERE request_id = $1 AND stream_version < $4`,
+    prepared(`UPDATE "service-request".requests SET status = COALESCE($2, status), updated_at = $3, stream_version = $4
+     WHERE request_id = $1 AND stream_version < $4`),
     [requestId, status ?? null, event.time, event.streamVersion],
   );
 }
