@@ -58,6 +58,7 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
     joinWorkerBridge(this.progress, this.config.backgroundWork);
     // An extra HTTP worker of the standalone process: another worker runs the consumers.
     if (!this.config.backgroundWork) return;
+    await this.warnWithoutAutovacuum();
     const onError = (consumer: string, error: unknown) =>
       this.logger.warn({ err: error, consumer }, 'consumer failed, retrying');
     let newSource: (inbox: IdempotentConsumer) => EventSource;
@@ -90,6 +91,15 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
       }
       await source.start(consumer);
     }
+  }
+
+  /** Read tables get their statistics from autovacuum; without it, list queries can be planned badly. */
+  private async warnWithoutAutovacuum(): Promise<void> {
+    const [row] = await this.db.query<{ autovacuum: string }>('SHOW autovacuum').catch(() => []);
+    if (row && row.autovacuum !== 'on')
+      this.logger.warn(
+        'autovacuum is off on this PostgreSQL server: read tables get no statistics, so list and search queries may be planned badly; turn it on, or run ANALYZE after large loads (rebuild-projection does)',
+      );
   }
 
   /** Stops fetching, lets in-flight batches commit, then stops the relays (before the database closes). */
