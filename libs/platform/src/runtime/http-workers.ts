@@ -87,7 +87,15 @@ export async function runHttpWorkers(config: AppConfig, logger: Logger): Promise
       fork(index);
     });
   };
-  for (let i = 0; i < config.httpWorkers; i++) fork(i);
+  // Worker 1 (migrations, consumers) starts alone and takes both cores; the others follow once it
+  // listens, so the process is ready sooner and the later workers find the tables in place.
+  fork(0);
+  let othersForked = false;
+  cluster.on('listening', (worker) => {
+    if (othersForked || roles.get(worker) !== 0) return;
+    othersForked = true;
+    for (let i = 1; i < config.httpWorkers; i++) fork(i);
+  });
   const server: EmbeddedPostgres | undefined = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres(config.dataDir, { log: (line) => logger.warn(line) });
