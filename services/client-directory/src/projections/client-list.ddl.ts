@@ -19,8 +19,6 @@ const ACTIVE = `WHERE delegation_status = 'active'`;
  * Every row remembers the global position of the last event applied to it, per source store, and
  * ignores anything at or below it: the projection fed every event twice ends the same.
  */
-const GIN_PENDING = 'WITH (gin_pending_list_limit = 64)';
-
 export const clientListDdl = `
   CREATE EXTENSION IF NOT EXISTS pg_trgm;
   CREATE SCHEMA IF NOT EXISTS "client-directory";
@@ -56,14 +54,9 @@ export const clientListDdl = `
   CREATE INDEX IF NOT EXISTS client_list_by_requests ON ${table('client_list')} (partner_id, open_service_requests, sort_name, client_id) ${ACTIVE};
   CREATE INDEX IF NOT EXISTS client_list_by_granted ON ${table('client_list')} (partner_id, granted_at, client_id) ${ACTIVE};
   CREATE INDEX IF NOT EXISTS client_list_by_expiry ON ${table('client_list')} (partner_id, expires_sort, client_id) ${ACTIVE};
-  -- A search scans a GIN index's whole pending list (rows not yet merged in): a 4 MB list (the default
-  -- limit) made an exact-domain search 7x slower until autovacuum came; 64 kB bounds it to 8 pages.
-  CREATE INDEX IF NOT EXISTS client_list_name_trgm ON ${table('client_list')} USING gin (sort_name gin_trgm_ops) ${GIN_PENDING};
-  CREATE INDEX IF NOT EXISTS client_list_domain_trgm ON ${table('client_list')} USING gin (sort_domain gin_trgm_ops) ${GIN_PENDING};
-  CREATE INDEX IF NOT EXISTS client_list_tags ON ${table('client_list')} USING gin (tags) ${GIN_PENDING};
-  ALTER INDEX ${table('client_list_name_trgm')} SET (gin_pending_list_limit = 64);
-  ALTER INDEX ${table('client_list_domain_trgm')} SET (gin_pending_list_limit = 64);
-  ALTER INDEX ${table('client_list_tags')} SET (gin_pending_list_limit = 64);
+  CREATE INDEX IF NOT EXISTS client_list_name_trgm ON ${table('client_list')} USING gin (sort_name gin_trgm_ops);
+  CREATE INDEX IF NOT EXISTS client_list_domain_trgm ON ${table('client_list')} USING gin (sort_domain gin_trgm_ops);
+  CREATE INDEX IF NOT EXISTS client_list_tags ON ${table('client_list')} USING gin (tags);
   CREATE INDEX IF NOT EXISTS client_list_client ON ${table('client_list')} (client_id);
   CREATE INDEX IF NOT EXISTS client_list_delegation ON ${table('client_list')} (delegation_id);
 
