@@ -18,7 +18,15 @@ import { isResolvedHealthStatus } from '@dap/contracts';
 import { prepared, type SqlExecutor } from '@dap/eventsourcing';
 import { setWiseRuns, type EventConsumer } from '@dap/messaging';
 import { CLIENT_DIRECTORY, table } from './client-directory.schema.js';
-import { keysOf, refreshHealth, refreshProfiles, refreshServiceRequests } from './client-list.refresh.js';
+import {
+  healthCountsOf,
+  healthRankOf,
+  keysOf,
+  openRequestsOf,
+  refreshHealth,
+  refreshProfiles,
+  refreshServiceRequests,
+} from './client-list.refresh.js';
 
 type Events<T> = EventEnvelope<string, T>[];
 
@@ -61,18 +69,12 @@ const delegationGranted: Handler = {
               coalesce(u.expires_at, 'infinity'), u.auto_extend, u.name, u.address, coalesce(p.name, u.name),
               lower(coalesce(p.name, u.name)), u.primary_domain, lower(u.primary_domain), coalesce(p.address, u.address),
               coalesce(p.tags, '{}'), coalesce(p.version, 0), h.incidents, h.advisories,
-              CASE WHEN h.incidents > 0 THEN 0 WHEN h.advisories > 0 THEN 1 ELSE 2 END, r.open, u.position
+              ${healthRankOf('h')}, ${openRequestsOf('u.partner_id', 'u.client_id')}, u.position
          FROM jsonb_to_recordset($1::jsonb) AS u(partner_id text, client_id text, delegation_id text, granted_roles text[],
               granted_at timestamptz, expires_at timestamptz, auto_extend boolean, name text, address jsonb,
               primary_domain text, position bigint)
          LEFT JOIN ${table('client_profiles')} p ON p.partner_id = u.partner_id AND p.client_id = u.client_id
-        CROSS JOIN LATERAL (
-              SELECT count(*) FILTER (WHERE i.classification = 'incident')::int AS incidents,
-                     count(*) FILTER (WHERE i.classification <> 'incident')::int AS advisories
-                FROM ${table('health_issues')} i WHERE i.client_id = u.client_id AND i.active) h
-        CROSS JOIN LATERAL (
-              SELECT count(*)::int AS open FROM ${table('service_requests')} s
-               WHERE s.partner_id = u.partner_id AND s.client_id = u.client_id AND s.status <> 'closed') r
+        CROSS JOIN LATERAL ${healthCountsOf('u.client_id')} h
        ON CONFLICT (partner_id, client_id) DO UPDATE SET
           delegation_id = EXCLUDED.delegation_id, delegation_status = 'active', granted_roles = EXCLUDED.granted_roles,
           granted_at = EXCLUDED.granted_at, expires_at = EXCLUDED.expires_at, expires_sort = EXCLUDED.expires_sort,

@@ -12,6 +12,21 @@ export const keysOf = (rows: { partnerId: string; clientId: string }[]): ClientK
   clientIds: rows.map((r) => r.clientId),
 });
 
+/**
+ * The counts a list row keeps, as SQL fragments shared by the recounts below and the INSERT of a new
+ * delegation's row: the client's active incidents and advisories (one row, for a LATERAL join), the
+ * health rank `sort=health` orders by, and the partner's open service requests for the client.
+ */
+export const healthCountsOf = (clientId: string) =>
+  `(SELECT count(*) FILTER (WHERE i.classification = 'incident')::int AS incidents,
+           count(*) FILTER (WHERE i.classification <> 'incident')::int AS advisories
+      FROM ${table('health_issues')} i WHERE i.client_id = ${clientId} AND i.active)`;
+export const healthRankOf = (counts: string) =>
+  `CASE WHEN ${counts}.incidents > 0 THEN 0 WHEN ${counts}.advisories > 0 THEN 1 ELSE 2 END`;
+export const openRequestsOf = (partnerId: string, clientId: string) =>
+  `(SELECT count(*)::int FROM ${table('service_requests')} r
+     WHERE r.partner_id = ${partnerId} AND r.client_id = ${clientId} AND r.status <> 'closed')`;
+
 /** Re-derives name, address and tags of list rows from the snapshot and the partner's profile. */
 export async function refreshProfiles(tx: SqlExecutor, keys: ClientKeys): Promise<void> {
   if (keys.clientIds.length === 0) return;
@@ -31,14 +46,10 @@ export async function refreshHealth(tx: SqlExecutor, clientIds: string[]): Promi
   if (clientIds.length === 0) return;
   await tx.query(
     prepared(`UPDATE ${table('client_list')} l
-        SET active_incidents = h.incidents, active_advisories = h.advisories,
-            health_rank = CASE WHEN h.incidents > 0 THEN 0 WHEN h.advisories > 0 THEN 1 ELSE 2 END
-       FROM (SELECT c.client_id,
-                    count(i.issue_id) FILTER (WHERE i.classification = 'incident')::int AS incidents,
-                    count(i.issue_id) FILTER (WHERE i.classification <> 'incident')::int AS advisories
+        SET active_incidents = h.incidents, active_advisories = h.advisories, health_rank = ${healthRankOf('h')}
+       FROM (SELECT c.client_id, n.incidents, n.advisories
                FROM (SELECT DISTINCT unnest($1::text[]) AS client_id) c
-               LEFT JOIN ${table('health_issues')} i ON i.client_id = c.client_id AND i.active
-              GROUP BY c.client_id) h
+              CROSS JOIN LATERAL ${healthCountsOf('c.client_id')} n) h
       WHERE l.client_id = h.client_id
         AND (l.active_incidents, l.active_advisories) IS DISTINCT FROM (h.incidents, h.advisories)`),
     [clientIds],
@@ -51,9 +62,7 @@ export async function refreshServiceRequests(tx: SqlExecutor, keys: ClientKeys):
   // Only rows whose count changes are written (a new delegation's row mostly keeps its 0).
   await tx.query(
     prepared(`UPDATE ${table('client_list')} l SET open_service_requests = c.open
-       FROM (SELECT k.partner_id, k.client_id,
-                    (SELECT count(*)::int FROM ${table('service_requests')} r
-                      WHERE r.partner_id = k.partner_id AND r.client_id = k.client_id AND r.status <> 'closed') AS open
+       FROM (SELECT k.partner_id, k.client_id, ${openRequestsOf('k.partner_id', 'k.client_id')} AS open
                FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) AS k(partner_id, client_id)) c
       WHERE l.partner_id = c.partner_id AND l.client_id = c.client_id AND l.open_service_requests <> c.open`),
     [keys.partnerIds, keys.clientIds],

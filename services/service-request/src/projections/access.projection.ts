@@ -12,7 +12,6 @@ import { setWiseRuns, type EventConsumer } from '@dap/messaging';
 export const ACCESS_CONSUMER = 'service-request.access';
 
 const STATUS_AFTER: Record<string, string> = {
-  DelegationGranted: 'active',
   DelegationRevoked: 'revoked',
   DelegationExpired: 'expired',
 };

@@ -5,6 +5,7 @@ import { HealthModule } from '@dap/health';
 import { OfferModule } from '@dap/offer';
 import { ServiceRequestModule } from '@dap/service-request';
 import { startTestApp, type TestApp } from '@dap/testing';
+import { acceptOffer, at } from './story-steps.js';
 
 /**
  * The client list through the real APIs of every service: a partner's offer (with a bundled trial) is
@@ -17,7 +18,6 @@ describe('client list through the offer, consent, health and service-request API
   let otherAdmin: string;
   let clientAdmin: string;
   let publisher: string;
-  const at = (...positions: (string | null)[]) => ({ 'x-min-position': positions.filter(Boolean).join(',') });
 
   beforeAll(async () => {
     t = await startTestApp([
@@ -49,17 +49,9 @@ describe('client list through the offer, consent, health and service-request API
       ).body.total,
     ).toBe(0);
 
-    const code = new URL(offer.body.acceptUrl).searchParams.get('code');
-    const accepted = await t.request('POST', `/api/v1/offer-links/${offer.body.id}/accept?code=${code}`, {
-      token: clientAdmin,
-      headers: at(offer.headers.get('x-event-position')),
-      body: {
-        client: {
-          name: 'Contoso Retail',
-          primaryDomain: 'contoso-retail.example.com',
-          address: { line1: '1 Main St', city: 'Shanghai', postalCode: '200000', country: 'CN' },
-        },
-      },
+    const accepted = await acceptOffer(t, offer, clientAdmin, {
+      name: 'Contoso Retail',
+      primaryDomain: 'contoso-retail.example.com',
     });
     expect(accepted.status).toBe(201);
     const granted = accepted.headers.get('x-event-position');

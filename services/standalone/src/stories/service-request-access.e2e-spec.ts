@@ -3,6 +3,7 @@ import { ConsentModule } from '@dap/consent';
 import { HealthModule } from '@dap/health';
 import { OfferModule } from '@dap/offer';
 import { startTestApp, type TestApp } from '@dap/testing';
+import { acceptOffer, at } from './story-steps.js';
 import { ServiceRequestModule } from '@dap/service-request';
 
 /**
@@ -18,7 +19,6 @@ describe('delegated access through the consent API', () => {
   let clientAdmin: string;
   let publisher: string;
 
-  const at = (position: string | null) => ({ 'x-min-position': position! });
   const openRequest = (headers: Record<string, string>) =>
     t.request('POST', '/api/v1/service-requests', {
       token: agent,
@@ -52,22 +52,10 @@ describe('delegated access through the consent API', () => {
       body: { grantedRoles: ['limited'] },
     });
     expect(offer.status).toBe(201);
-    const url = new URL(offer.body.acceptUrl);
-    const accepted = await t.request(
-      'POST',
-      `/api/v1/offer-links/${offer.body.id}/accept?code=${url.searchParams.get('code')}`,
-      {
-        token: clientAdmin,
-        headers: at(offer.headers.get('x-event-position')),
-        body: {
-          client: {
-            name: 'Contoso',
-            primaryDomain: 'contoso.example.com',
-            address: { line1: '1 Main St', city: 'Shanghai', postalCode: '200000', country: 'CN' },
-          },
-        },
-      },
-    );
+    const accepted = await acceptOffer(t, offer, clientAdmin, {
+      name: 'Contoso',
+      primaryDomain: 'contoso.example.com',
+    });
     expect(accepted.status).toBe(201);
     const delegationId = accepted.body.delegationId;
 
