@@ -79,6 +79,14 @@ describe('rebuild-projection on PostgreSQL', () => {
     return withoutZeroCounters(out);
   };
   let live: Record<string, unknown[]>;
+  /** Every index on a projection's tables, as `pg_indexes` defines it. */
+  const indexesOf = async ({ schema, tables }: RebuildableProjection) =>
+    (
+      await t.db.query<{ indexdef: string }>(
+        `SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = ANY($2) ORDER BY indexname`,
+        [schema, tables],
+      )
+    ).map((r) => r.indexdef);
 
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -142,9 +150,12 @@ describe('rebuild-projection on PostgreSQL', () => {
         Object.entries(dump).filter(([table]) => tablesOf(projection).includes(table) === mine),
       );
     const before = await dumpAll();
+    const indexesBefore = await indexesOf(projection);
     const report = await rebuildProjection(t.db, storeOf, projection, { batchSize: 50 });
     const after = await dumpAll();
     expect(own(after, true)).toEqual(own(live, true));
+    // The read indexes it drops for the replay are all built again, as the DDL defines them.
+    expect(await indexesOf(projection)).toEqual(indexesBefore);
     expect(own(after, false)).toEqual(own(before, false));
     const inbox = new IdempotentConsumer(t.db, projection.schema);
     let heads = 0;

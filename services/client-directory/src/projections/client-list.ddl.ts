@@ -3,6 +3,28 @@ import { table } from './client-directory.schema.js';
 const ACTIVE = `WHERE delegation_status = 'active'`;
 
 /**
+ * Indexes only the list's queries use, never the projection's own writes, by name: a rebuild drops them
+ * for the replay and builds each once at the end (much cheaper than maintaining the trigram indexes row
+ * by row), the largest first, two at a time.
+ */
+export const CLIENT_LIST_READ_INDEXES: Record<string, string> = Object.fromEntries(
+  Object.entries({
+    client_list_domain_trgm: `USING gin (sort_domain gin_trgm_ops)`,
+    client_list_name_trgm: `USING gin (sort_name gin_trgm_ops)`,
+    client_list_by_health: `(partner_id, health_rank, sort_name, client_id) ${ACTIVE}`,
+    client_list_by_name: `(partner_id, sort_name, client_id) ${ACTIVE}`,
+    client_list_by_domain: `(partner_id, sort_domain, client_id) ${ACTIVE}`,
+    client_list_by_requests: `(partner_id, open_service_requests, sort_name, client_id) ${ACTIVE}`,
+    client_list_by_granted: `(partner_id, granted_at, client_id) ${ACTIVE}`,
+    client_list_by_expiry: `(partner_id, expires_sort, client_id) ${ACTIVE}`,
+    client_list_tags: `USING gin (tags)`,
+  }).map(([name, how]) => [name, `CREATE INDEX IF NOT EXISTS ${name} ON ${table('client_list')} ${how}`]),
+);
+const readIndexDdl = Object.values(CLIENT_LIST_READ_INDEXES)
+  .map((statement) => `  ${statement};`)
+  .join('\n');
+
+/**
  * The client management list and what feeds it, in the service's schema. Idempotent.
  *
  * - `client_list`: one row per (partner, client) that ever granted delegation; the list shows the
@@ -48,15 +70,7 @@ export const clientListDdl = `
     consent_position bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (partner_id, client_id)
   );
-  CREATE INDEX IF NOT EXISTS client_list_by_health ON ${table('client_list')} (partner_id, health_rank, sort_name, client_id) ${ACTIVE};
-  CREATE INDEX IF NOT EXISTS client_list_by_name ON ${table('client_list')} (partner_id, sort_name, client_id) ${ACTIVE};
-  CREATE INDEX IF NOT EXISTS client_list_by_domain ON ${table('client_list')} (partner_id, sort_domain, client_id) ${ACTIVE};
-  CREATE INDEX IF NOT EXISTS client_list_by_requests ON ${table('client_list')} (partner_id, open_service_requests, sort_name, client_id) ${ACTIVE};
-  CREATE INDEX IF NOT EXISTS client_list_by_granted ON ${table('client_list')} (partner_id, granted_at, client_id) ${ACTIVE};
-  CREATE INDEX IF NOT EXISTS client_list_by_expiry ON ${table('client_list')} (partner_id, expires_sort, client_id) ${ACTIVE};
-  CREATE INDEX IF NOT EXISTS client_list_name_trgm ON ${table('client_list')} USING gin (sort_name gin_trgm_ops);
-  CREATE INDEX IF NOT EXISTS client_list_domain_trgm ON ${table('client_list')} USING gin (sort_domain gin_trgm_ops);
-  CREATE INDEX IF NOT EXISTS client_list_tags ON ${table('client_list')} USING gin (tags);
+${readIndexDdl}
   CREATE INDEX IF NOT EXISTS client_list_client ON ${table('client_list')} (client_id);
   CREATE INDEX IF NOT EXISTS client_list_delegation ON ${table('client_list')} (delegation_id);
 
@@ -163,22 +177,6 @@ export const clientListDdl = `
 `;
 
 /** Tables the client-list projection owns, cleared by a rebuild. */
-/**
- * Indexes only the list's queries use, never the projection's own writes: a rebuild drops them for the
- * replay and builds each once at the end (much cheaper than maintaining the trigram indexes row by row).
- */
-export const CLIENT_LIST_READ_INDEXES = [
-  'client_list_by_health',
-  'client_list_by_name',
-  'client_list_by_domain',
-  'client_list_by_requests',
-  'client_list_by_granted',
-  'client_list_by_expiry',
-  'client_list_name_trgm',
-  'client_list_domain_trgm',
-  'client_list_tags',
-];
-
 export const CLIENT_LIST_TABLES = [
   'client_list',
   'client_list_counts',
