@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ConsumerProgress } from '@dap/messaging';
 import { EventStores } from '../runtime/event-stores.js';
+import { consumerLag } from './consumer-lag.js';
 
 /** Prometheus metrics of one process: request durations, events appended, consumer lag. */
 @Injectable()
@@ -33,13 +34,8 @@ export class Metrics {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const { consumer, source, position } of progress.snapshot()) {
-          const head = await stores
-            .get(source)
-            .headPosition()
-            .catch(() => position);
-          this.set({ consumer, source }, Math.max(0, head - Math.max(position, 0)));
-        }
+        for (const { consumer, source, lag } of await consumerLag(progress, stores))
+          this.set({ consumer, source }, lag);
       },
     });
   }

@@ -7,6 +7,7 @@ import type { KafkaDistribution } from '@dap/messaging/kafka';
 import { Public } from '../auth/decorators.js';
 import { EventStores } from '../runtime/event-stores.js';
 import { KAFKA, SQL_CLIENT } from '../runtime/tokens.js';
+import { consumerLag } from './consumer-lag.js';
 import { Metrics } from './metrics.js';
 
 /** Operations endpoints, outside /api/v1 and without a token. */
@@ -33,15 +34,7 @@ export class OpsController {
       () => ({ status: 'up' }),
       (e: Error) => ({ status: 'down', error: e.message }),
     );
-    const lag = await Promise.all(
-      this.progress.snapshot().map(async ({ consumer, source, position }) => {
-        const head = await this.stores
-          .get(source)
-          .headPosition()
-          .catch(() => position);
-        return { consumer, source, position, lag: Math.max(0, head - Math.max(position, 0)) };
-      }),
-    );
+    const lag = await consumerLag(this.progress, this.stores);
     const started = lag.every((l) => l.position >= 0);
     const bus = this.kafka
       ? { mode: 'kafka', reachable: await this.kafka.reachable(), consumersStarted: started }
