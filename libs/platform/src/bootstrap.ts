@@ -1,6 +1,6 @@
 import { Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import type { SqlClient } from '@dap/eventsourcing';
@@ -8,6 +8,7 @@ import { loadConfig, loadConfigOrExit, type AppConfig } from './config/app-confi
 import { ProblemFilter } from './errors/problem.filter.js';
 import { validationPipe } from './errors/validation.js';
 import { clientErrorHandler, frameworkErrors } from './errors/server-errors.js';
+import { AnswerAdapter } from './http/answer-adapter.js';
 import { correlationId } from './http/correlation-id.js';
 import { acceptOnlyJsonBodies } from './http/json-body-parser.js';
 import { MethodTable } from './http/method-not-allowed.js';
@@ -45,7 +46,7 @@ export async function createApp(modules: Type[], options: AppOptions = {}): Prom
   })
   class AppModule {}
 
-  const adapter = new FastifyAdapter({
+  const adapter = new AnswerAdapter({
     loggerInstance: logger,
     bodyLimit: DEFAULT_BODY_LIMIT,
     requestIdHeader: false,

@@ -13,6 +13,7 @@ import { Reflector } from '@nestjs/core';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { DomainError, migrate, type SqlClient } from '@dap/eventsourcing';
 import { SQL_CLIENT } from '../runtime/tokens.js';
+import { JsonAnswer } from './command-response.js';
 
 export const idempotencyDdl = `
   CREATE SCHEMA IF NOT EXISTS platform;
@@ -76,7 +77,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit {
     if (!claimed) return this.replay(scope, fingerprint);
     try {
       const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
-      const stored = await this.capture(context, request, result);
+      const stored = this.capture(context, request, result);
       await this.db.query(
         `UPDATE platform.idempotency_keys SET status = $2, headers = $3, body = $4 WHERE scope = $1`,
         [scope, stored.status, JSON.stringify(stored.headers), stored.body],
@@ -88,7 +89,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit {
     }
   }
 
-  private async replay(scope: string, fingerprint: string): Promise<Response> {
+  private async replay(scope: string, fingerprint: string): Promise<JsonAnswer> {
     const [row] = await this.db.query<{
       fingerprint: string;
       status: number | null;
@@ -104,26 +105,16 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit {
       throw new DomainError('conflict', 'a request with this Idempotency-Key is still in progress', {
         retryAfterSeconds: 1,
       });
-    return new Response(row.body, {
-      status: row.status,
-      headers: { ...row.headers, 'idempotent-replayed': 'true' },
-    });
+    return new JsonAnswer(row.status, { ...row.headers, 'idempotent-replayed': 'true' }, row.body);
   }
 
-  /** Normalises what the handler produced (a web Response, or a plain body) into what is stored. */
-  private async capture(context: ExecutionContext, request: any, result: unknown) {
-    if (result instanceof Response) {
-      const body = await result.text();
+  /** Normalises what the handler produced (a `JsonAnswer`, or a plain body) into what is stored. */
+  private capture(context: ExecutionContext, request: any, result: unknown) {
+    if (result instanceof JsonAnswer) {
       const headers: Record<string, string> = {};
-      result.headers.forEach((value, name) => {
+      for (const [name, value] of Object.entries(result.headers))
         if (REPLAYED_HEADERS.includes(name) || name === 'content-type') headers[name] = value;
-      });
-      return {
-        status: result.status,
-        headers,
-        body,
-        response: new Response(body, { status: result.status, headers: result.headers }),
-      };
+      return { status: result.status, headers, body: result.text ?? '', response: result };
     }
     const reply = context.switchToHttp().getResponse();
     const status =
