@@ -12,6 +12,11 @@ export interface CommandOptions {
   retryOnConflict?: boolean;
   /** The stream must already exist (404 otherwise), e.g. commands on an offer. */
   mustExist?: string;
+  /**
+   * The stream id was drawn just now (a random UUID), so nothing can be in it: it is not read. The
+   * append still expects no stream, so a collision fails as a conflict; it never joins another stream.
+   */
+  newStream?: boolean;
 }
 
 export interface CommandResult<S> {
@@ -35,7 +40,7 @@ export async function handleCommand<C, E extends DomainEvent, S>(
   options: CommandOptions,
 ): Promise<CommandResult<S>> {
   for (let attempt = 1; ; attempt++) {
-    const history = await store.readStream(streamId);
+    const history = options.newStream && attempt === 1 ? [] : await store.readStream(streamId);
     const version = history.length === 0 ? 0 : history[history.length - 1].streamVersion;
     if (options.mustExist && version === 0)
       throw new DomainError('not-found', `${options.mustExist} not found`);

@@ -29,7 +29,7 @@ export class OfferCommands {
 
   create(principal: Principal, input: CreateOfferInput, correlationId?: string) {
     const offerId = randomUUID();
-    return this.run(principal, offerId, correlationId, undefined, {
+    return this.run(principal, offerId, correlationId, 'new', {
       type: 'CreateOffer',
       offerId,
       partnerId: principal.tid,
@@ -90,13 +90,15 @@ export class OfferCommands {
     principal: Principal,
     offerId: string,
     correlationId: string | undefined,
-    expectedVersion: number | undefined,
+    /** From If-Match; 'new': the offer id was drawn just now. */
+    expected: number | 'new' | undefined,
     command: OfferCommand,
     retryOnConflict = false,
   ) {
     return handleCommand(this.store, offerDecider, streamOf(offerId), command, {
       now: this.clock.now(),
-      expectedVersion,
+      expectedVersion: expected === 'new' ? undefined : expected,
+      newStream: expected === 'new',
       retryOnConflict,
       metadata: { actor: actorOf(principal), partnerId: principal.tid, correlationId },
     });

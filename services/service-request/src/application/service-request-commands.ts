@@ -39,7 +39,7 @@ export class ServiceRequestCommands {
     await this.assertMayActOn(principal, input.clientId);
     const requestId = randomUUID();
     const { phone, ...contact } = input.contact;
-    return this.run(principal, requestId, correlationId, undefined, {
+    return this.run(principal, requestId, correlationId, 'new', {
       type: 'CreateServiceRequest',
       requestId,
       partnerId: principal.tid,
@@ -104,12 +104,14 @@ export class ServiceRequestCommands {
     principal: Principal,
     requestId: string,
     correlationId: string | undefined,
-    expectedVersion: number | undefined,
+    /** From If-Match; 'new': the request id was drawn just now. */
+    expected: number | 'new' | undefined,
     command: ServiceRequestCommand,
   ) {
     return handleCommand(this.store, serviceRequestDecider, serviceRequestStreamId(requestId), command, {
       now: this.clock.now(),
-      expectedVersion,
+      expectedVersion: expected === 'new' ? undefined : expected,
+      newStream: expected === 'new',
       metadata: { actor: actorOf(principal), partnerId: principal.tid, correlationId },
     });
   }

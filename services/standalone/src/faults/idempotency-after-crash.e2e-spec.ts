@@ -34,7 +34,7 @@ describe('an Idempotency-Key whose first request died with the process', () => {
     const token = await devToken('admin@partner-i', 'partner-i', ['partner.admin']);
     running = await startStandalone(dataDir, port, { DATABASE_URL: t.url });
 
-    // Hold the offer store: the command claims its key, then waits on its first read of the stream.
+    // Hold the offer store: the command claims its key, then waits on its append.
     const lock = new pg.Client({ connectionString: t.url });
     await lock.connect();
     await lock.query('BEGIN');
@@ -46,6 +46,12 @@ describe('an Idempotency-Key whose first request died with the process', () => {
     }
     await stopStandalone(running.child, 'SIGKILL');
     expect(await first).toBeUndefined();
+    // A backend waiting on a lock does not notice that its client died: the append would still run
+    // once the lock goes. End the dead process's waiting session first, so that the command never ran.
+    await lock.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
     await lock.query('ROLLBACK');
     await lock.end();
 
