@@ -13,6 +13,12 @@ export interface EventConsumer {
   readonly sources: readonly string[];
   /** Only these event types are handed to `handle` (all when absent); others just advance the checkpoint. */
   readonly types?: readonly string[];
+  /**
+   * Its transactions run one after another, whatever source they apply (an advisory lock on its name,
+   * taken with BEGIN and held to commit): for a consumer whose rows are recomputed from tables that
+   * other sources fill, where two sources at once would each miss the other's uncommitted rows.
+   */
+  readonly oneAtATime?: boolean;
   handle(event: EventEnvelope, tx: SqlExecutor): Promise<void>;
   /**
    * Optional: applies several events of one source at once, in their order, with the same effect as

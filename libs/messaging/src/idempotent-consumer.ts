@@ -16,6 +16,10 @@ export const consumerDdl = (schema: string) => `
     type text NOT NULL, error text NOT NULL, event jsonb NOT NULL, failed_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (consumer, event_id));`;
 
+/** The lock that puts a `oneAtATime` consumer's transactions one after another (held to commit). */
+const oneAtATimeLock = (consumer: EventConsumer) =>
+  `SELECT pg_advisory_xact_lock(hashtext(${literal(consumer.name)}))`;
+
 /**
  * Applies events to a consumer so that each takes effect once: the read-table change and the record
  * of what was handled commit in one transaction.
@@ -52,6 +56,7 @@ export class IdempotentConsumer {
   async applyOrdered(consumer: EventConsumer, source: string, events: EventEnvelope[]): Promise<number> {
     const checkpoint = `${ident(this.schema)}.checkpoints`;
     const key = `consumer = ${literal(consumer.name)} AND source = ${literal(source)}`;
+    const lock = consumer.oneAtATime ? `${oneAtATimeLock(consumer)}; ` : '';
     return this.db.transaction(
       async (tx, [locked]) => {
         const position = Number(locked.position);
@@ -66,8 +71,9 @@ export class IdempotentConsumer {
       },
       {
         asynchronousCommit: true,
-        // The checkpoint row is locked with BEGIN and written with COMMIT: two round trips fewer.
-        begin: `INSERT INTO ${checkpoint} AS c (consumer, source, position) VALUES (${literal(consumer.name)}, ${literal(source)}, 0)
+        // The checkpoint row (and the consumer's own lock) is taken with BEGIN and written with COMMIT:
+        // round trips fewer.
+        begin: `${lock}INSERT INTO ${checkpoint} AS c (consumer, source, position) VALUES (${literal(consumer.name)}, ${literal(source)}, 0)
                 ON CONFLICT (consumer, source) DO UPDATE SET position = c.position RETURNING position`,
         commit: (last) =>
           `UPDATE ${checkpoint} SET position = ${Number(last)}, updated_at = now() WHERE ${key}`,
@@ -78,6 +84,7 @@ export class IdempotentConsumer {
   /** Applies one event from an unordered source once, by its id. Returns false for a duplicate. */
   async applyUnordered(consumer: EventConsumer, source: string, event: EventEnvelope): Promise<boolean> {
     return this.db.transaction(async (tx) => {
+      if (consumer.oneAtATime) await tx.query(oneAtATimeLock(consumer));
       const [fresh] = await tx.query(
         `INSERT INTO ${ident(this.schema)}.inbox (consumer, event_id, source, global_position) VALUES ($1, $2, $3, $4)
          ON CONFLICT DO NOTHING RETURNING event_id`,

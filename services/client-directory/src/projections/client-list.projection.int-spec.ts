@@ -62,6 +62,12 @@ describe.each(sqlEngines)('client list projection on %s', (_label, open) => {
   });
   afterAll(async () => t.drop());
 
+  it('applies one source at a time: its counts are recomputed from rows other sources write', () => {
+    // IdempotentConsumer takes the lock for such a consumer (idempotent-consumer.int-spec.ts).
+    expect(projection.oneAtATime).toBe(true);
+    expect(projection.sources.length).toBeGreaterThan(1);
+  });
+
   it('ends identical when fed every event twice (in a row, or the whole log again)', async () => {
     const events = scenario();
     await clear(t.db);

@@ -345,16 +345,15 @@ export class ClientListProjection implements EventConsumer {
   readonly name = ClientListProjection.NAME;
   readonly sources = ['consent', 'health', 'service-request', CLIENT_DIRECTORY] as const;
   readonly types = Object.keys(handlers);
+  // Each source runs in its own transaction, and a row's counts are recomputed from other tables:
+  // two sources touching one client at once would each miss the other's uncommitted rows.
+  readonly oneAtATime = true;
 
   handle(event: EventEnvelope, tx: SqlExecutor): Promise<void> {
     return this.handleBatch([event], tx);
   }
 
   async handleBatch(events: EventEnvelope[], tx: SqlExecutor): Promise<void> {
-    // Each source runs in its own transaction, and a row's counts are recomputed from other tables:
-    // two sources touching one client at once would each miss the other's uncommitted rows. One lock
-    // per projection (held to commit) puts its transactions one after another; one lock cannot deadlock.
-    await tx.query(prepared(`SELECT pg_advisory_xact_lock(hashtext($1))`), [this.name]);
     for (const run of setWiseRuns(events, (e) => handlers[e.type]?.key(e)))
       await handlers[run[0].type].apply(run, tx);
   }

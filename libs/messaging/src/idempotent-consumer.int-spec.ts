@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { EventEnvelope } from '@dap/contracts';
+import { createTestDatabase, type TestDatabase } from '@dap/testing';
+import type { EventConsumer } from './event-consumer.js';
+import { IdempotentConsumer } from './idempotent-consumer.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const event = (source: string, subject: string, globalPosition: number): EventEnvelope => ({
+  id: randomUUID(),
+  type: 'Happened',
+  schemaVersion: 1,
+  source,
+  subject,
+  time: new Date().toISOString(),
+  actor: { id: 'system:test' },
+  streamVersion: 1,
+  globalPosition,
+  data: {},
+});
+
+/**
+ * A consumer of two sources that records which batches entered it; the batch of subject `held`
+ * stays inside (its transaction open) until `release` is called.
+ */
+function gatedConsumer(name: string, oneAtATime: boolean) {
+  const entered: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const consumer: EventConsumer = {
+    name,
+    sources: ['a', 'b'],
+    oneAtATime,
+    handle: (e) => consumer.handleBatch!([e], undefined as never),
+    async handleBatch(events) {
+      entered.push(events[0].subject);
+      if (events[0].subject === 'held') await gate;
+    },
+  };
+  return { consumer, entered, release };
+}
+
+describe('IdempotentConsumer: a oneAtATime consumer', () => {
+  let t: TestDatabase;
+  let inbox: IdempotentConsumer;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    inbox = await new IdempotentConsumer(t.db, 'sink').migrate();
+  });
+  afterAll(async () => t.drop());
+
+  /** Starts the held batch from source a, then `second` from source b; what entered while a was held. */
+  async function whileHeld(
+    name: string,
+    oneAtATime: boolean,
+    second: (c: EventConsumer) => Promise<unknown>,
+  ) {
+    const { consumer, entered, release } = gatedConsumer(name, oneAtATime);
+    const first = inbox.applyOrdered(consumer, 'a', [event('a', 'held', 1)]);
+    for (let i = 0; i < 200 && entered.length === 0; i++) await sleep(5);
+    const other = second(consumer);
+    await sleep(300);
+    const duringHold = [...entered];
+    release();
+    await Promise.all([first, other]);
+    return { duringHold, after: entered };
+  }
+
+  it('applies another source only once the open transaction has committed (ordered sources)', async () => {
+    const { duringHold, after } = await whileHeld('sink.serial', true, (c) =>
+      inbox.applyOrdered(c, 'b', [event('b', 'other', 1)]),
+    );
+    expect(duringHold).toEqual(['held']);
+    expect(after).toEqual(['held', 'other']);
+  });
+
+  it('and the same for an unordered source (Kafka)', async () => {
+    const { duringHold, after } = await whileHeld('sink.serial-kafka', true, (c) =>
+      inbox.applyUnordered(c, 'b', event('b', 'other', 1)),
+    );
+    expect(duringHold).toEqual(['held']);
+    expect(after).toEqual(['held', 'other']);
+  });
+
+  it('while a consumer without it applies both sources at once', async () => {
+    const { duringHold } = await whileHeld('sink.parallel', false, (c) =>
+      inbox.applyOrdered(c, 'b', [event('b', 'other', 1)]),
+    );
+    expect(duringHold).toEqual(['held', 'other']);
+  });
+});
