@@ -13,8 +13,9 @@ export interface CommandOptions {
   /** The stream must already exist (404 otherwise), e.g. commands on an offer. */
   mustExist?: string;
   /**
-   * The stream id was drawn just now (a random UUID), so nothing can be in it: it is not read. The
-   * append still expects no stream, so a collision fails as a conflict; it never joins another stream.
+   * The caller knows the stream to be empty: it drew the id just now (a random UUID), or has just read
+   * the stream and found nothing. It is not read (again); the append still expects no stream, so one
+   * created meanwhile fails the append as a conflict, it is never joined.
    */
   newStream?: boolean;
 }

@@ -93,6 +93,17 @@ describe('offer links over HTTP', () => {
     expect(count).toBe(CLIENTS);
   });
 
+  it('gives a client that accepts several times at once one delegation: one 201, the others 200 with it', async () => {
+    const { offerId, code, after } = await publishOffer();
+    const results = await Promise.all(Array.from({ length: 4 }, () => accept(offerId, code, 'eager', after)));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 201]);
+    expect(new Set(results.map((r) => r.body.delegationId)).size).toBe(1);
+    const granted = await t.db.query(
+      `SELECT 1 FROM consent.events WHERE type = 'DelegationGranted' AND data->>'clientId' = 'tenant-eager'`,
+    );
+    expect(granted).toHaveLength(1);
+  });
+
   it('limits wrong and rotated codes per offer, whoever sends them, until the window ends', async () => {
     const { offerId, code: oldCode } = await publishOffer();
     const newCode = `code-${randomUUID()}`;

@@ -96,7 +96,8 @@ export class OfferLinks {
             client,
             offer,
           },
-          { now, metadata: { actor: actorOf(caller), partnerId: offer.partnerId }, expectedVersion: 0 },
+          // currentDelegation has just read nextId's stream and found it empty.
+          { now, metadata: { actor: actorOf(caller), partnerId: offer.partnerId }, newStream: true },
         );
         return {
           delegation: viewOfState(result.state, result.streamVersion),
@@ -105,9 +106,7 @@ export class OfferLinks {
         };
       } catch (error) {
         // Another acceptance created this generation first: read again and return its delegation.
-        const lostRace =
-          error instanceof ConcurrencyError || (error as { kind?: string }).kind === 'precondition-failed';
-        if (!lostRace || attempt >= 3) throw error;
+        if (!(error instanceof ConcurrencyError) || attempt >= 3) throw error;
       }
     }
   }
