@@ -12,8 +12,8 @@ export interface CommandOutcome {
 
 /**
  * A JSON answer with a chosen status and headers, as the text to send. `AnswerAdapter` writes it
- * straight to the reply (a web `Response` would be streamed through a `ReadableStream`, several
- * times the cost of the command's own work in Node).
+ * straight to the reply; a web `Response` is streamed by Nest through a `ReadableStream`, which took
+ * about an eighth of an HTTP worker's CPU under a load of commands.
  */
 export class JsonAnswer {
   constructor(
