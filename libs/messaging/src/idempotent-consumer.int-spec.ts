@@ -5,7 +5,14 @@ import { createTestDatabase, type TestDatabase } from '@dap/testing';
 import type { EventConsumer } from './event-consumer.js';
 import { IdempotentConsumer } from './idempotent-consumer.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Polls a condition (every 5 ms, at most 5 s). */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('condition not reached within 5 s');
+}
 
 const event = (source: string, subject: string, globalPosition: number): EventEnvelope => ({
   id: randomUUID(),
@@ -50,6 +57,13 @@ describe('IdempotentConsumer: a oneAtATime consumer', () => {
   });
   afterAll(async () => t.drop());
 
+  const waitingOnAdvisoryLock = async () =>
+    (
+      await t.db.query(
+        `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'`,
+      )
+    ).length > 0;
+
   /** Starts the held batch from source a, then `second` from source b; what entered while a was held. */
   async function whileHeld(
     name: string,
@@ -58,9 +72,10 @@ describe('IdempotentConsumer: a oneAtATime consumer', () => {
   ) {
     const { consumer, entered, release } = gatedConsumer(name, oneAtATime);
     const first = inbox.applyOrdered(consumer, 'a', [event('a', 'held', 1)]);
-    for (let i = 0; i < 200 && entered.length === 0; i++) await sleep(5);
+    await until(async () => entered.length === 1);
     const other = second(consumer);
-    await sleep(300);
+    // Either the other source's batch is in too, or its transaction waits on the advisory lock.
+    await until(async () => entered.length === 2 || (await waitingOnAdvisoryLock()));
     const duringHold = [...entered];
     release();
     await Promise.all([first, other]);
