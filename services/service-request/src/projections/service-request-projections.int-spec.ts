@@ -174,4 +174,63 @@ describe.each(sqlEngines)('service-request projections on %s', (_engine, open) =
       { kind: 'status', text: 'Solved', from_status: 'attentionNeeded', to_status: 'closed' },
     ]);
   });
+
+  it('applies a batch (creations set-wise) as it would one event at a time, and again as a redelivery', async () => {
+    const clear = () =>
+      t.db.exec(`DELETE FROM "service-request".requests; DELETE FROM "service-request".activity`);
+    await clear(); // another store's positions: start from empty tables
+    const store = new MemoryEventStore('service-request');
+    const created = (requestId: string, title: string) => ({
+      type: 'ServiceRequestCreated',
+      data: {
+        requestId,
+        partnerId: 'p2',
+        clientId: 'c9',
+        title,
+        description: 'Batch',
+        severity: 'moderate',
+        contact: { name: 'Bo', email: 'bo@c9.example', phone: '+1 555 0100' },
+        createdBy: 'u9',
+      },
+    });
+    await store.appendToStream('service-request-b1', [created('b1', 'First')], 0, meta);
+    await store.appendToStream('service-request-b2', [created('b2', 'Second')], 0, meta);
+    await store.appendToStream(
+      'service-request-b1',
+      [{ type: 'ServiceRequestNoteAdded', data: { requestId: 'b1', text: 'Seen', author: 'u9' } }],
+      1,
+      meta,
+    );
+    await store.appendToStream('service-request-b3', [created('b3', 'Third')], 0, meta);
+    const events = await store.readAll(0, 100);
+    const requests = () =>
+      t.db.query<{ request_id: string; stream_version: number }>(
+        `SELECT request_id, title, contact, status, created_at, updated_at, stream_version, created_position
+           FROM "service-request".requests ORDER BY request_id`,
+      );
+
+    for (const event of events) await t.db.transaction((tx) => serviceRequestsProjection.handle(event, tx));
+    const oneByOne = await requests();
+    await clear();
+    for (let i = 0; i < 2; i++)
+      await t.db.transaction((tx) => serviceRequestsProjection.handleBatch!(events, tx));
+
+    expect(await requests()).toEqual(oneByOne);
+    expect(
+      oneByOne.map((r: { request_id: string; stream_version: number }) => [r.request_id, r.stream_version]),
+    ).toEqual([
+      ['b1', 2],
+      ['b2', 1],
+      ['b3', 1],
+    ]);
+    expect(oneByOne[1]).toMatchObject({
+      title: 'Second',
+      status: 'open',
+      contact: { name: 'Bo', email: 'bo@c9.example', phone: '+1 555 0100' },
+      created_position: events[1].globalPosition,
+    });
+    expect(await t.db.query(`SELECT request_id, text FROM "service-request".activity`)).toEqual([
+      { request_id: 'b1', text: 'Seen' },
+    ]);
+  });
 });
