@@ -11,6 +11,7 @@ describe('configuration', () => {
       publicBaseUrl: 'http://localhost:3000',
       platformTenantId: 'platform',
       devJwtSecret: true,
+      databasePoolSize: 8,
     });
     expect(config.jwtSecret).toBe(DEV_JWT_SECRET);
     expect(config.kafkaBrokers).toBeUndefined();
@@ -42,6 +43,7 @@ describe('configuration', () => {
     [{ OFFER_LINK_FAILURE_LIMIT: '2.5' }, /^Invalid configuration: OFFER_LINK_FAILURE_LIMIT /],
     [{ OFFER_LINK_CALLER_WINDOW_SECONDS: '-1' }, /^Invalid configuration: OFFER_LINK_CALLER_WINDOW_SECONDS /],
     [{ OFFER_LINK_FAILURE_WINDOW_SECONDS: '' }, /^Invalid configuration: OFFER_LINK_FAILURE_WINDOW_SECONDS /],
+    [{ DATABASE_POOL_SIZE: '1' }, /^Invalid configuration: DATABASE_POOL_SIZE /],
   ])('stops on %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
@@ -59,12 +61,14 @@ describe('configuration', () => {
       OFFER_LINK_CALLER_WINDOW_SECONDS: '30',
       OFFER_LINK_FAILURE_LIMIT: '100',
       OFFER_LINK_FAILURE_WINDOW_SECONDS: '3600',
+      DATABASE_POOL_SIZE: '32',
     });
     expect(config).toMatchObject({
       devJwtSecret: false,
       devLinkSecret: false,
       kafkaBrokers: ['k1:9092', 'k2:9092'],
       port: 8080,
+      databasePoolSize: 32,
       publicBaseUrl: 'https://admin.example.com',
       offerLinkLimits: {
         perCaller: { limit: 5, windowMs: 30_000 },

@@ -39,7 +39,17 @@ const schema = z
     PLATFORM_TENANT_ID: z.string().min(1).default('platform'),
     MAIL_FROM: z.string().default('Delegated Admin <no-reply@localhost>'),
     POLL_INTERVAL_MS: z.coerce.number().int().min(1).default(250),
-    HTTP_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.min(2, availableParallelism())),
+    // Half the cores: the embedded server (or a local PostgreSQL) needs the other half. On two cores one
+    // worker answered commands 40-50% faster than two and reads as fast (tools/bench/README.md).
+    HTTP_WORKERS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(Math.max(1, Math.floor(availableParallelism() / 2))),
+    // Per process. On two cores PostgreSQL commits most with about eight busy connections (the INSERT
+    // floor in tools/bench); more only queue inside the server, behind the append lock.
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(8),
     // Set by the standalone process for its HTTP workers: only one runs consumers and schedulers.
     DAP_BACKGROUND_WORK: z.enum(['on', 'off']).default('on'),
     OFFER_LINK_CALLER_LIMIT: attempts(10),
@@ -94,6 +104,8 @@ export interface AppConfig {
   pollIntervalMs: number;
   /** Standalone: HTTP worker processes sharing the port and the embedded server. */
   httpWorkers: number;
+  /** Connections per process: HTTP requests and every consumer's batch transaction share them. */
+  databasePoolSize: number;
   /** False in the standalone's extra HTTP workers: consumers, relays and schedulers run in one process. */
   backgroundWork: boolean;
   offerLinkLimits: OfferLinkLimits;
@@ -142,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailFrom: e.MAIL_FROM,
     pollIntervalMs: e.POLL_INTERVAL_MS,
     httpWorkers: e.HTTP_WORKERS,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     backgroundWork: e.DAP_BACKGROUND_WORK === 'on',
     offerLinkLimits: {
       perCaller: { limit: e.OFFER_LINK_CALLER_LIMIT, windowMs: e.OFFER_LINK_CALLER_WINDOW_SECONDS * 1000 },

@@ -47,8 +47,8 @@ export function databaseReady(): Promise<void> {
 }
 
 /**
- * The standalone's primary process when it runs several HTTP workers (`HTTP_WORKERS`, default: two on
- * a machine with two cores or more). It owns the embedded database server (workers connect to it),
+ * The standalone's primary process when it runs several HTTP workers (`HTTP_WORKERS`, default: half
+ * the cores, so two from four cores up). It owns the embedded database server (workers connect to it),
  * forks the workers onto one shared port, and relays between them: appends wake readers everywhere,
  * and the consumer progress of worker 1, the only one running consumers and schedulers, reaches the
  * others' X-Min-Position waits. A worker that dies is replaced. On SIGTERM/SIGINT the workers shut down

@@ -32,13 +32,11 @@ export interface PlatformOptions {
  * embedded server of a standalone process that is running on the same DATA_DIR.
  */
 export async function openDatabase(config: AppConfig, options: { share?: boolean } = {}): Promise<SqlClient> {
-  if (config.databaseUrl) return new PgSqlClient(config.databaseUrl, { max: POOL_SIZE });
+  const max = config.databasePoolSize;
+  if (config.databaseUrl) return new PgSqlClient(config.databaseUrl, { max });
   const server = await startEmbeddedPostgres(config.dataDir, options);
-  return new PgSqlClient(server.url, { max: POOL_SIZE, onClose: () => server.stop() });
+  return new PgSqlClient(server.url, { max, onClose: () => server.stop() });
 }
-
-/** Connections per process: the HTTP requests and every consumer's batch transaction share them. */
-const POOL_SIZE = 20;
 
 /** Everything a service module needs from its process: database, stores, consumers, mail, auth. */
 @Global()
