@@ -79,9 +79,31 @@ async function writeSettings(pgdata: string, port: number): Promise<void> {
     await writeFile(conf, `${text}\ninclude_if_exists = '${SETTINGS_FILE}'\n`);
 }
 
-export async function startEmbeddedPostgres(
+/** What this process started (or joined) and has not stopped, by data directory. */
+const startedHere = new Map<string, Promise<EmbeddedPostgres>>();
+
+/**
+ * Starts the server on `dataDir` (or joins it, see above). Called again in the same process for the same
+ * directory, it answers with the same server: a lone standalone process begins the start while it loads
+ * the application (`databaseReady`), and opening the database later takes that server.
+ */
+export function startEmbeddedPostgres(
   dataDir: string,
   options: { share?: boolean; log?: (line: string) => void } = {},
+): Promise<EmbeddedPostgres> {
+  const key = resolve(dataDir);
+  const known = startedHere.get(key);
+  if (known) return known;
+  const starting = startServer(dataDir, options, () => startedHere.delete(key));
+  startedHere.set(key, starting);
+  starting.catch(() => startedHere.delete(key));
+  return starting;
+}
+
+async function startServer(
+  dataDir: string,
+  options: { share?: boolean; log?: (line: string) => void },
+  forget: () => void,
 ): Promise<EmbeddedPostgres> {
   const paths = pathsOf(dataDir);
   const bin = await binaries();
@@ -123,6 +145,7 @@ export async function startEmbeddedPostgres(
     async stop() {
       if (stopped) return;
       stopped = true;
+      forget();
       await pgCtl(bin.pgCtl, asUser, ['stop', '-D', paths.pgdata, '-m', 'fast', '-w', '-t', '60']);
       await rm(paths.owner, { force: true });
     },

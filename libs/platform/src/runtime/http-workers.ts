@@ -30,11 +30,20 @@ export async function becomeHttpWorkersPrimary(title: string): Promise<boolean> 
 }
 
 /**
- * In an HTTP worker, resolves once the primary has the embedded database server up (at once anywhere
- * else): the worker loads the application meanwhile, and opens the database after.
+ * In an HTTP worker, resolves once the primary has the embedded database server up; in a lone process on
+ * the embedded server, starts it: either way the caller loads the application meanwhile, and opening the
+ * database after takes the running server. A start that fails here fails again, reported, when the
+ * application opens the database.
  */
 export function databaseReady(): Promise<void> {
-  if (!cluster.isWorker) return Promise.resolve();
+  if (!cluster.isWorker) {
+    const config = loadConfigOrExit();
+    if (config.databaseUrl) return Promise.resolve();
+    return startEmbeddedPostgres(config.dataDir).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
   return new Promise((resolve) => {
     const listener = (message: unknown) => {
       if (!isWorkerMessage(message) || message.dap !== 'database-ready') return;
