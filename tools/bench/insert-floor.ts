@@ -17,8 +17,8 @@ const percentile = (sorted: number[], p: number) =>
     ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] * 100) / 100
     : 0;
 
-/** Runs `worker` on `connections` loops for `seconds`; each call is one timed transaction. */
-async function drive(connections: number, seconds: number, once: (k: number) => Promise<void>) {
+/** Runs `once` on `connections` loops for `seconds`; each call is one timed transaction. */
+export async function drive(connections: number, seconds: number, once: (k: number) => Promise<void>) {
   const latencies: number[] = [];
   const until = performance.now() + seconds * 1000;
   const started = performance.now();
@@ -41,7 +41,7 @@ async function drive(connections: number, seconds: number, once: (k: number) => 
 }
 
 /** Connections the server can still give: max_connections less those open now, less a margin for others. */
-async function freeConnections(url: string, margin = 12): Promise<number> {
+export async function freeConnections(url: string, margin = 12): Promise<number> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {

@@ -29,6 +29,7 @@ import { seedClients, type ClientSeedReport } from './client-seed.js';
 import { acceptances, preparedAgents, roleFlips, serviceRequests } from './command-paths.js';
 import { healthTotal, incidentPropagation, raiseIssue } from './health-incident.js';
 import { load, type LoadFigures } from './http-load.js';
+import { appendPath } from './append-path.js';
 import { pgInsertFloor } from './insert-floor.js';
 import { readPaths } from './read-paths.js';
 import { burstLag, singleCommandLag } from './read-model-lag.js';
@@ -206,6 +207,18 @@ try {
         floorRps: null,
       });
       const row = loadRow(c, floorName, floor.rps);
+      const append = await appendPath(pgUrl, c, SECONDS);
+      table.load({
+        path: 'SqlEventStore.appendToStream, one event, new stream (the append path alone)',
+        connections: c,
+        rps: append.rps,
+        p50: append.p50,
+        p99: append.p99,
+        floorName,
+        floorRps: floor.rps,
+        note:
+          append.connections < c ? `only ${append.connections} connections free on the shared server` : '',
+      });
       row('POST /service-requests', await load(app.baseUrl, c, SECONDS, serviceRequests(agents, CLIENTS)));
       row(
         'PUT /partner-users/{id}/delegated-role (flips)',
