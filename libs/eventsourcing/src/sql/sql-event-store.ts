@@ -20,11 +20,12 @@ import { ident, literal, migrate, prepared, type PreparedText, type SqlClient } 
  *
  * `transaction_id` is the appending transaction's id. Appends draw their transaction id and their
  * positions together, inside a lock held only for that (never while the rows are inserted, never
- * through COMMIT), so positions ascend with transaction ids. A reader returns only events whose transaction is older than
- * every transaction still running (`pg_snapshot_xmin`): each of them is committed or rolled back, and
- * so is every event below it. A reader that has seen position p therefore never finds a smaller one
- * later, while independent appends still commit (and flush) in parallel. Appends hold a shared
- * in-flight lock to their end, so that readers wait only for appends in flight (see `readAll`).
+ * through COMMIT), so positions ascend with transaction ids. A reader returns only events whose
+ * transaction is older than every transaction still running (`pg_snapshot_xmin`): each of them is
+ * committed or rolled back, and so is every event below it. A reader that has seen position p
+ * therefore never finds a smaller one later, while independent appends still insert and commit (and
+ * flush) in parallel. Appends hold a shared in-flight lock to their end, so that readers wait only for
+ * appends in flight (see `readAll`).
  */
 export const eventStoreDdl = (schema: string) => `
   CREATE SCHEMA IF NOT EXISTS ${ident(schema)};
