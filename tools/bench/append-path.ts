@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { PgSqlClient, SqlEventStore } from '@dap/eventsourcing';
 import { drive, freeConnections, type FloorFigures } from './insert-floor.js';
 
@@ -30,9 +29,8 @@ export async function appendPath(
   const db = new PgSqlClient(url, { max: used });
   try {
     const store = await new SqlEventStore(db, SCRATCH_STORE).migrate();
-    // Every connection opens (and plans the append) before the clock starts, as in a running process.
-    const warm = Array.from({ length: used }, () => store.headPosition());
-    await Promise.all(warm);
+    // Every connection is open before the clock starts, as in a running process.
+    await Promise.all(Array.from({ length: used }, () => store.headPosition()));
     const actor = { id: 'system:bench' };
     const figures = await drive(used, seconds, async () => {
       const requestId = randomUUID();
@@ -45,9 +43,6 @@ export async function appendPath(
     });
     return { ...figures, connections: used };
   } finally {
-    await db.close();
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${SCRATCH_STORE} CASCADE`).finally(() => admin.end());
+    await db.exec(`DROP SCHEMA IF EXISTS ${SCRATCH_STORE} CASCADE`).finally(() => db.close());
   }
 }
