@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { DomainError } from '@dap/eventsourcing';
 import type { AppConfig } from '../config/app-config.js';
@@ -14,12 +15,20 @@ const CACHE_MS = 60_000;
  */
 export class TokenVerifier {
   private readonly jwks?: JWTVerifyGetKey;
-  private readonly secret?: Uint8Array;
+  /** The HS256 key, imported once (jose imports a raw secret again on every verification). */
+  private readonly secret?: Promise<webcrypto.CryptoKey>;
   private readonly verified = new Map<string, { principal: Principal; until: number }>();
 
   constructor(private readonly config: Pick<AppConfig, 'jwtSecret' | 'jwksUrl' | 'platformTenantId'>) {
     if (config.jwksUrl) this.jwks = createRemoteJWKSet(new URL(config.jwksUrl));
-    if (config.jwtSecret) this.secret = new TextEncoder().encode(config.jwtSecret);
+    if (config.jwtSecret)
+      this.secret = webcrypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(config.jwtSecret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      );
   }
 
   async verify(authorization: string | undefined): Promise<Principal> {
@@ -39,7 +48,7 @@ export class TokenVerifier {
     try {
       const { payload } = this.jwks
         ? await jwtVerify(token, this.jwks, { algorithms: ['RS256', 'ES256'] })
-        : await jwtVerify(token, this.secret!, { algorithms: ['HS256'] });
+        : await jwtVerify(token, await this.secret!, { algorithms: ['HS256'] });
       if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string' || !payload.sub || !payload.tid)
         throw new Error('sub and tid claims are required');
       const now = Date.now();

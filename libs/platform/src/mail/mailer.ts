@@ -30,6 +30,8 @@ export class FileMailer extends Mailer {
     buffer: true,
     newline: 'unix',
   });
+  /** The directory, made once (a mkdir per message was a third of a send's file work). */
+  private made?: Promise<unknown>;
   constructor(
     readonly dir: string,
     private readonly from: string,
@@ -37,10 +39,24 @@ export class FileMailer extends Mailer {
     super();
   }
   async send(message: MailMessage): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
     const info = await this.transport.sendMail(build(this.from, message));
     const file = join(this.dir, `${message.id.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`);
-    await writeFile(`${file}.tmp`, info.message as Buffer);
+    try {
+      await this.write(file, info.message as Buffer);
+    } catch (error) {
+      // The directory went away (an operator cleared it): make it again, once.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.made = undefined;
+      await this.write(file, info.message as Buffer);
+    }
+  }
+  private async write(file: string, content: Buffer): Promise<void> {
+    this.made ??= mkdir(this.dir, { recursive: true });
+    await this.made.catch((error: unknown) => {
+      this.made = undefined;
+      throw error;
+    });
+    await writeFile(`${file}.tmp`, content);
     await rename(`${file}.tmp`, file);
   }
 }
