@@ -160,5 +160,13 @@ describe.each(sqlEngines)('offer list projection on %s', (_engine, open) => {
     for (const { source, events } of steps) await inbox.applyOrdered(offerListProjection, source, events);
     expect(await dump()).toEqual(once);
     expect(await inbox.checkpoint(OFFER_LIST, 'offer')).toBe(steps[1].events.at(-1)!.globalPosition);
+
+    // One batch holding the same acceptances twice (a redelivery inside a batch) writes each once.
+    const consentEvents = [...steps[0].events, ...steps[2].events];
+    await t.db.exec(`TRUNCATE offer.acceptances`);
+    await t.db.transaction((tx) =>
+      offerListProjection.handleBatch!([...consentEvents, ...consentEvents], tx),
+    );
+    expect(await dump()).toEqual(once);
   });
 });

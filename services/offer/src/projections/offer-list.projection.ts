@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@dap/contracts';
-import type { SqlExecutor } from '@dap/eventsourcing';
+import { prepared, type SqlExecutor } from '@dap/eventsourcing';
 import type { EventConsumer } from '@dap/messaging';
 import type { OfferEvent } from '../domain/offer.decider.js';
 
@@ -46,59 +46,74 @@ export const offerListProjection: EventConsumer = {
   name: OFFER_LIST,
   sources: ['offer', 'consent'],
   types: ['OfferCreated', 'OfferSent', 'OfferLinkRotated', 'OfferRevoked', 'DelegationGranted'],
-  async handle(envelope: EventEnvelope, tx: SqlExecutor) {
-    if (envelope.type === 'DelegationGranted') {
-      const d = envelope.data as { delegationId: string; offerId: string; clientId: string };
-      await tx.query(`INSERT INTO offer.acceptances VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
-        d.delegationId,
-        d.offerId,
-        d.clientId,
-        envelope.time,
-      ]);
-      return;
+  handle(envelope: EventEnvelope, tx: SqlExecutor) {
+    return this.handleBatch!([envelope], tx);
+  },
+  /**
+   * The batch's acceptances in one INSERT (a table of their own, one row per delegation: their order
+   * among themselves and against the offer events does not matter), then the offer events in order.
+   */
+  async handleBatch(events: EventEnvelope[], tx: SqlExecutor) {
+    const granted = events.filter((e) => e.type === 'DelegationGranted');
+    if (granted.length > 0) {
+      const data = granted.map((e) => e.data as { delegationId: string; offerId: string; clientId: string });
+      await tx.query(
+        prepared(`INSERT INTO offer.acceptances
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) ON CONFLICT DO NOTHING`),
+        [
+          data.map((d) => d.delegationId),
+          data.map((d) => d.offerId),
+          data.map((d) => d.clientId),
+          granted.map((e) => e.time),
+        ],
+      );
     }
-    const event = envelope as unknown as OfferEvent & EventEnvelope;
-    const v = envelope.streamVersion;
-    switch (event.type) {
-      case 'OfferCreated': {
-        const d = event.data;
-        await tx.query(
-          `INSERT INTO offer.offers (offer_id, partner_id, status, includes, granted_roles, delegation_duration, auto_extend, expires_at, message, link_version, created_at, created_by, version)
-           VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $8, 1, $9, $10, $11) ON CONFLICT (offer_id) DO NOTHING`,
-          [
-            d.offerId,
-            d.partnerId,
-            JSON.stringify(d.includes),
-            d.grantedRoles,
-            d.delegationDuration,
-            d.autoExtend,
-            d.expiresAt,
-            d.message ?? null,
-            envelope.time,
-            envelope.actor.id,
-            v,
-          ],
-        );
-        return;
-      }
-      case 'OfferSent':
-        await tx.query(
-          `UPDATE offer.offers SET sends = sends + 1, recipients = recipients + $2, version = $3 WHERE offer_id = $1 AND version < $3`,
-          [event.data.offerId, event.data.recipients.length, v],
-        );
-        return;
-      case 'OfferLinkRotated':
-        await tx.query(
-          `UPDATE offer.offers SET link_version = link_version + 1, version = $2 WHERE offer_id = $1 AND version < $2`,
-          [event.data.offerId, v],
-        );
-        return;
-      case 'OfferRevoked':
-        await tx.query(
-          `UPDATE offer.offers SET status = 'revoked', revoked_at = $2, version = $3 WHERE offer_id = $1 AND version < $3`,
-          [event.data.offerId, envelope.time, v],
-        );
-        return;
-    }
+    for (const event of events) if (event.type !== 'DelegationGranted') await applyOfferEvent(event, tx);
   },
 };
+
+async function applyOfferEvent(envelope: EventEnvelope, tx: SqlExecutor): Promise<void> {
+  const event = envelope as unknown as OfferEvent & EventEnvelope;
+  const v = envelope.streamVersion;
+  switch (event.type) {
+    case 'OfferCreated': {
+      const d = event.data;
+      await tx.query(
+        `INSERT INTO offer.offers (offer_id, partner_id, status, includes, granted_roles, delegation_duration, auto_extend, expires_at, message, link_version, created_at, created_by, version)
+           VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $8, 1, $9, $10, $11) ON CONFLICT (offer_id) DO NOTHING`,
+        [
+          d.offerId,
+          d.partnerId,
+          JSON.stringify(d.includes),
+          d.grantedRoles,
+          d.delegationDuration,
+          d.autoExtend,
+          d.expiresAt,
+          d.message ?? null,
+          envelope.time,
+          envelope.actor.id,
+          v,
+        ],
+      );
+      return;
+    }
+    case 'OfferSent':
+      await tx.query(
+        `UPDATE offer.offers SET sends = sends + 1, recipients = recipients + $2, version = $3 WHERE offer_id = $1 AND version < $3`,
+        [event.data.offerId, event.data.recipients.length, v],
+      );
+      return;
+    case 'OfferLinkRotated':
+      await tx.query(
+        `UPDATE offer.offers SET link_version = link_version + 1, version = $2 WHERE offer_id = $1 AND version < $2`,
+        [event.data.offerId, v],
+      );
+      return;
+    case 'OfferRevoked':
+      await tx.query(
+        `UPDATE offer.offers SET status = 'revoked', revoked_at = $2, version = $3 WHERE offer_id = $1 AND version < $3`,
+        [event.data.offerId, envelope.time, v],
+      );
+      return;
+  }
+}
