@@ -28,6 +28,20 @@ export class ConsumerProgress {
     this.emitter.on('progress', listener);
   }
 
+  /** Tells consumers of `source` gathering appends that a read waits for them (`waitFor` does). */
+  want(consumers: readonly string[], source: string): void {
+    this.emitter.emit('wanted', consumers, source);
+  }
+
+  /**
+   * Calls `listener` when a read starts waiting for consumers of `source` (a consumer gathering appends
+   * stops gathering). Returns the unsubscribe.
+   */
+  onWanted(listener: (consumers: readonly string[], source: string) => void): () => void {
+    this.emitter.on('wanted', listener);
+    return () => this.emitter.off('wanted', listener);
+  }
+
   follows(consumer: string, source: string): boolean {
     return this.positions.get(consumer)?.has(source) ?? false;
   }
@@ -55,6 +69,7 @@ export class ConsumerProgress {
     const relevant = consumers.filter((c) => this.follows(c, source));
     const done = () => relevant.every((c) => this.position(c, source) >= position);
     if (done()) return true;
+    this.want(relevant, source);
     return new Promise<boolean>((resolve) => {
       const check = () => {
         if (!done()) return;

@@ -159,3 +159,45 @@ describe.each(sqlEngines)('StoreLogEventSource on %s: checkpoints and redelivery
     expect(dead[0].error).toContain('cannot handle');
   });
 });
+
+describe('StoreLogEventSource on PostgreSQL: gathering appends', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => t.drop());
+
+  it('applies appends that come soon after a read in one batch, at once when a read waits for them', async () => {
+    const store = await new SqlEventStore(t.db, 'src').migrate();
+    const inbox = await new IdempotentConsumer(t.db, 'sink').migrate();
+    const batches: number[][] = [];
+    const consumer: EventConsumer = {
+      name: 'sink.gathering',
+      sources: ['src'],
+      handle: (event, tx) => consumer.handleBatch!([event], tx),
+      async handleBatch(events) {
+        batches.push(events.map((e) => e.globalPosition));
+      },
+    };
+    const progress = new ConsumerProgress();
+    // A gathering pause far longer than the test: only a waiting read (or stop) can end it.
+    const source = new StoreLogEventSource(() => store, inbox, progress, { gatherMs: 600_000 });
+    await source.start(consumer);
+
+    // After a quiet moment the first append is read at once.
+    await store.appendToStream('g', [{ type: 'E', data: { i: 1 } }], 'any', meta);
+    expect(await progress.waitFor([consumer.name], 'src', 1, 10_000)).toBe(true);
+    // The next ones wait for more to come...
+    for (let i = 2; i <= 4; i++) await store.appendToStream('g', [{ type: 'E', data: { i } }], 'any', meta);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(progress.position(consumer.name, 'src')).toBe(1);
+    // ...until a read waits for them: then they come in one batch.
+    expect(await progress.waitFor([consumer.name], 'src', 4, 10_000)).toBe(true);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+
+    // Stopping ends a pause too, and writes the checkpoint.
+    await store.appendToStream('g', [{ type: 'E', data: { i: 5 } }], 'any', meta);
+    await source.stop();
+    expect(await inbox.checkpoint(consumer.name, 'src')).toBe(4);
+  });
+});

@@ -9,6 +9,15 @@ export interface StoreLogOptions {
   batchSize?: number;
   /** How often to look for appends made by other processes (same-process appends wake it at once). */
   pollIntervalMs?: number;
+  /**
+   * The least time from the start of a read that found events to the next read, when the loop was
+   * waiting for appends: one woken sooner waits out the rest, so that appends arriving one at a time
+   * are applied a few at a time (a transaction and a checkpoint per batch, not per event). The first
+   * append after a quiet moment is read at once; a consumer behind reads its next batch at once; a read
+   * waiting for this consumer (`ConsumerProgress.waitFor`, X-Min-Position) ends the wait. 0 (the
+   * default): no waiting.
+   */
+  gatherMs?: number;
   /** Attempts at one event before it is set aside as a dead letter. */
   maxAttempts?: number;
   onError?: (consumer: string, error: unknown) => void;
@@ -56,8 +65,11 @@ export class StoreLogEventSource implements EventSource {
 
   private async run(consumer: EventConsumer, source: string, from: number): Promise<void> {
     const store = this.storeOf(source);
-    const { batchSize = 500, pollIntervalMs = 250, maxAttempts = 5 } = this.options;
+    const { batchSize = 500, pollIntervalMs = 250, gatherMs = 0, maxAttempts = 5 } = this.options;
     let position = from;
+    /** When the last read that found events started. */
+    let lastRead = -Infinity;
+    let behind = false;
     let saved = from;
     let wake: () => void = () => undefined;
     let pending = false;
@@ -65,23 +77,47 @@ export class StoreLogEventSource implements EventSource {
       pending = true;
       wake();
     });
-    this.stoppers.push(() => wake());
+    // The gathering pause ends early on stop, or when a read waits for this consumer; not on an append.
+    let endPause: () => void = () => undefined;
+    this.stoppers.push(() => {
+      wake();
+      endPause();
+    });
+    const unwanted = this.progress.onWanted((consumers, wanted) => {
+      if (wanted === source && consumers.includes(consumer.name)) endPause();
+    });
     let failures = 0;
     try {
       while (!this.stopped) {
+        const gather = behind ? 0 : lastRead + gatherMs - performance.now();
+        if (gather > 0)
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, gather);
+            endPause = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        if (this.stopped) break;
         pending = false;
+        behind = false;
+        const reading = performance.now();
         let batch: EventEnvelope[] | undefined;
         try {
           const asked = failures > 0 ? 1 : batchSize;
           batch = await store.readAll(position, asked);
           if (batch.length > 0) {
+            lastRead = reading;
             const last = batch[batch.length - 1].globalPosition;
             if (!batch.some((e) => wants(consumer, e)) && last - saved < UNSAVED_SKIP_SPAN) position = last;
             else position = saved = await this.inbox.applyOrdered(consumer, source, batch);
             this.progress.report(consumer.name, source, position);
             failures = 0;
             // A short batch was all there was: the next append (its signal, or the poll) wakes the loop.
-            if (batch.length === asked) continue;
+            if (batch.length === asked) {
+              behind = true;
+              continue;
+            }
           }
         } catch (error) {
           this.options.onError?.(consumer.name, error);
@@ -111,6 +147,7 @@ export class StoreLogEventSource implements EventSource {
           .catch((error) => this.options.onError?.(consumer.name, error));
     } finally {
       unsubscribe();
+      unwanted();
     }
   }
 }

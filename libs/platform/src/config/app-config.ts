@@ -39,6 +39,10 @@ const schema = z
     PLATFORM_TENANT_ID: z.string().min(1).default('platform'),
     MAIL_FROM: z.string().default('Delegated Admin <no-reply@localhost>'),
     POLL_INTERVAL_MS: z.coerce.number().int().min(1).default(250),
+    // A consumer woken sooner than this after its last read waits out the rest, so that commands arriving
+    // one at a time are applied several to a transaction (tools/bench/README.md, sixth pass). A read with
+    // X-Min-Position cuts the wait short.
+    CONSUMER_GATHER_MS: z.coerce.number().int().min(0).max(1000).default(10),
     // Half the cores: the embedded server (or a local PostgreSQL) needs the other half. On two cores one
     // worker answered commands 40-50% faster than two and reads as fast (tools/bench/README.md).
     HTTP_WORKERS: z.coerce
@@ -102,6 +106,8 @@ export interface AppConfig {
   platformTenantId: string;
   mailFrom: string;
   pollIntervalMs: number;
+  /** The least time between two reads of a consumer woken by appends (see StoreLogOptions.gatherMs). */
+  consumerGatherMs: number;
   /** Standalone: HTTP worker processes sharing the port and the embedded server. */
   httpWorkers: number;
   /** Connections per process: HTTP requests and every consumer's batch transaction share them. */
@@ -153,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     platformTenantId: e.PLATFORM_TENANT_ID,
     mailFrom: e.MAIL_FROM,
     pollIntervalMs: e.POLL_INTERVAL_MS,
+    consumerGatherMs: e.CONSUMER_GATHER_MS,
     httpWorkers: e.HTTP_WORKERS,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     backgroundWork: e.DAP_BACKGROUND_WORK === 'on',

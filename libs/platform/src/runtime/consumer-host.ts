@@ -78,6 +78,7 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
       newSource = (inbox) =>
         new StoreLogEventSource((name) => readers.get(name)!, inbox, this.progress, {
           pollIntervalMs: this.config.pollIntervalMs,
+          gatherMs: this.config.consumerGatherMs,
           onError,
         });
     }

@@ -24,10 +24,15 @@ export function joinWorkerBridge(progress: ConsumerProgress, runsConsumers: bool
   relayAppendSignals((key, position) => send({ dap: 'appended', key, position }));
   if (runsConsumers)
     progress.onReport((consumer, source, position) => send({ dap: 'progress', consumer, source, position }));
+  // Reads waiting here for the consumers there: only the worker running them takes the message (so it
+  // never travels back).
+  else progress.onWanted((consumers, source) => send({ dap: 'wanted', consumers: [...consumers], source }));
   const receive = (message: WorkerMessage) => {
     if (message.dap === 'appended') appendSignalFor(message.key).emitRelayed(message.position);
     else if (message.dap === 'progress') progress.report(message.consumer, message.source, message.position);
-    else if (message.dap === 'batch') message.messages.forEach(receive);
+    else if (message.dap === 'wanted') {
+      if (runsConsumers) progress.want(message.consumers, message.source);
+    } else if (message.dap === 'batch') message.messages.forEach(receive);
   };
   process.on('message', (message) => {
     if (isWorkerMessage(message)) receive(message);

@@ -7,13 +7,15 @@ export type WorkerMessage =
   | { dap: 'database-ready' }
   | { dap: 'appended'; key: string; position: number }
   | { dap: 'progress'; consumer: string; source: string; position: number }
+  /** A read in a worker without consumers waits for these: the consumers stop gathering appends. */
+  | { dap: 'wanted'; consumers: string[]; source: string }
   /** Appends and progress of one turn of a worker's event loop, the newest position of each only. */
   | { dap: 'batch'; messages: WorkerMessage[] };
 
 export const isWorkerMessage = (m: unknown): m is WorkerMessage =>
   typeof m === 'object' &&
   m !== null &&
-  ['listening', 'database?', 'database-ready', 'appended', 'progress', 'batch'].includes(
+  ['listening', 'database?', 'database-ready', 'appended', 'progress', 'wanted', 'batch'].includes(
     (m as WorkerMessage).dap,
   );
 
