@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '@dap/eventsourcing';
+import { prepared, type SqlExecutor } from '@dap/eventsourcing';
 import type { OfferTerms } from '../domain/offer-terms.js';
 
 export interface StoredOffer extends OfferTerms {
@@ -22,9 +22,16 @@ interface OfferRow {
 
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
 
+// Every offer-link view and acceptance runs it: planned once per connection.
+const FIND_OFFER = prepared(
+  `SELECT offer_id, partner_id, created_by, granted_roles, delegation_duration, auto_extend, expires_at,
+          includes, message, status, code_hash
+     FROM consent.offers WHERE offer_id = $1`,
+);
+
 /** Reads the offers consent learnt from offer events. */
 export async function findOffer(db: SqlExecutor, offerId: string): Promise<StoredOffer | null> {
-  const [row] = await db.query<OfferRow>(`SELECT * FROM consent.offers WHERE offer_id = $1`, [offerId]);
+  const [row] = await db.query<OfferRow>(FIND_OFFER, [offerId]);
   if (!row) return null;
   return {
     offerId: row.offer_id,
