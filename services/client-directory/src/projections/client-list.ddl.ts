@@ -1,6 +1,13 @@
 import { table } from './client-directory.schema.js';
 
 const ACTIVE = `WHERE delegation_status = 'active'`;
+/**
+ * A GIN index keeps new entries in a pending list that every search reads through: at the default
+ * 4 MB (20,000 rows of the list rewritten) an exact-domain search took 13 ms instead of 5, the 1% search
+ * 4.8 instead of 2.8, and the planner chose a sequential scan after a bulk fill; the same 20,000 updates
+ * took as long with 256 kB (PostgreSQL 15, 100,000 rows).
+ */
+const GIN_PENDING = `gin_pending_list_limit = 256`;
 
 /**
  * Indexes only the list's queries use, never the projection's own writes, by name: a rebuild drops them
@@ -9,15 +16,15 @@ const ACTIVE = `WHERE delegation_status = 'active'`;
  */
 export const CLIENT_LIST_READ_INDEXES: Record<string, string> = Object.fromEntries(
   Object.entries({
-    client_list_domain_trgm: `USING gin (sort_domain gin_trgm_ops)`,
-    client_list_name_trgm: `USING gin (sort_name gin_trgm_ops)`,
+    client_list_domain_trgm: `USING gin (sort_domain gin_trgm_ops) WITH (${GIN_PENDING})`,
+    client_list_name_trgm: `USING gin (sort_name gin_trgm_ops) WITH (${GIN_PENDING})`,
     client_list_by_health: `(partner_id, health_rank, sort_name, client_id) ${ACTIVE}`,
     client_list_by_name: `(partner_id, sort_name, client_id) ${ACTIVE}`,
     client_list_by_domain: `(partner_id, sort_domain, client_id) ${ACTIVE}`,
     client_list_by_requests: `(partner_id, open_service_requests, sort_name, client_id) ${ACTIVE}`,
     client_list_by_granted: `(partner_id, granted_at, client_id) ${ACTIVE}`,
     client_list_by_expiry: `(partner_id, expires_sort, client_id) ${ACTIVE}`,
-    client_list_tags: `USING gin (tags)`,
+    client_list_tags: `USING gin (tags) WITH (${GIN_PENDING})`,
   }).map(([name, how]) => [name, `CREATE INDEX IF NOT EXISTS ${name} ON ${table('client_list')} ${how}`]),
 );
 const readIndexDdl = Object.values(CLIENT_LIST_READ_INDEXES)
@@ -71,6 +78,10 @@ export const clientListDdl = `
     PRIMARY KEY (partner_id, client_id)
   );
 ${readIndexDdl}
+  -- Indexes made before the pending list was limited.
+  ${['client_list_domain_trgm', 'client_list_name_trgm', 'client_list_tags']
+    .map((name) => `ALTER INDEX IF EXISTS ${table(name)} SET (${GIN_PENDING});`)
+    .join('\n  ')}
   CREATE INDEX IF NOT EXISTS client_list_client ON ${table('client_list')} (client_id);
   CREATE INDEX IF NOT EXISTS client_list_delegation ON ${table('client_list')} (delegation_id);
 

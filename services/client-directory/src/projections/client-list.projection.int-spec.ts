@@ -62,6 +62,24 @@ describe.each(sqlEngines)('client list projection on %s', (_label, open) => {
   });
   afterAll(async () => t.drop());
 
+  it('keeps the GIN pending lists short, also on indexes made before the limit', async () => {
+    const limits = () =>
+      t.db.query<{ relname: string; reloptions: string[] | null }>(
+        `SELECT c.relname, c.reloptions FROM pg_class c JOIN pg_am a ON a.oid = c.relam
+          WHERE a.amname = 'gin' AND c.relnamespace = '"client-directory"'::regnamespace ORDER BY 1`,
+      );
+    const expected = ['client_list_domain_trgm', 'client_list_name_trgm', 'client_list_tags'].map(
+      (relname) => ({
+        relname,
+        reloptions: ['gin_pending_list_limit=256'],
+      }),
+    );
+    expect(await limits()).toEqual(expected);
+    await t.db.exec(`ALTER INDEX "client-directory".client_list_tags RESET (gin_pending_list_limit)`);
+    await migrate(t.db, clientListDdl);
+    expect(await limits()).toEqual(expected);
+  });
+
   it('applies one source at a time: its counts are recomputed from rows other sources write', () => {
     // IdempotentConsumer takes the lock for such a consumer (idempotent-consumer.int-spec.ts).
     expect(projection.oneAtATime).toBe(true);
