@@ -1,12 +1,25 @@
 import { validateEventData } from '@dap/contracts';
 import { SqlEventStore, type SqlClient, type StreamAppend } from '@dap/eventsourcing';
 import { CONSENT, delegationIdFor, delegationStream } from '@dap/consent';
+import type { ApiClient } from './api-client.js';
 import { clientDescription, clientIdOf, PARTNER } from './client-population.js';
 
 /** The offer the seeded clients accepted (a real one, created over the API first). */
 export interface SeedOffer {
   offerId: string;
   grantedRoles: ('full' | 'limited')[];
+}
+
+/** Creates the offer the seeded clients accept, over the API, and waits until the consumers have it. */
+export async function createSeedOffer(api: ApiClient, adminToken: string): Promise<SeedOffer> {
+  const offer = await api.ok<{ id: string; grantedRoles: SeedOffer['grantedRoles'] }>(
+    'POST',
+    '/api/v1/offers',
+    adminToken,
+    { grantedRoles: ['full', 'limited'] },
+  );
+  await api.settle();
+  return { offerId: offer.id, grantedRoles: offer.grantedRoles };
 }
 
 export interface ClientSeedReport {

@@ -17,7 +17,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ApiClient } from './api-client.js';
 import { partnerAdminToken } from './bench-tokens.js';
-import { seedClients } from './client-seed.js';
+import { createSeedOffer, seedClients } from './client-seed.js';
 import { acceptances, preparedAgents, roleFlips, serviceRequests } from './command-paths.js';
 import { load, type RequestSpec } from './http-load.js';
 import { canReadProcesses, cpuBetween, nodeTree, postgresProcesses, sampleCpu } from './process-cpu.js';
@@ -56,19 +56,9 @@ try {
   );
   const api = new ApiClient(app.baseUrl);
   const admin = await partnerAdminToken();
-  const offer = await api.ok<{ id: string; grantedRoles: ('full' | 'limited')[] }>(
-    'POST',
-    '/api/v1/offers',
-    admin,
-    {
-      grantedRoles: ['full', 'limited'],
-    },
-  );
-  await api.settle();
+  const offer = await createSeedOffer(api, admin);
   const db = await target.open();
-  await seedClients(db, { offerId: offer.id, grantedRoles: offer.grantedRoles }, CLIENTS).finally(() =>
-    db.close(),
-  );
+  await seedClients(db, offer, CLIENTS).finally(() => db.close());
   await api.settle(600_000);
   const agents = await preparedAgents(api, admin, 16);
   await api.settle();

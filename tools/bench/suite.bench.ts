@@ -25,7 +25,7 @@ import {
   seededAdvisory,
   seededIncident,
 } from './client-population.js';
-import { seedClients, type ClientSeedReport } from './client-seed.js';
+import { createSeedOffer, seedClients, type ClientSeedReport } from './client-seed.js';
 import { acceptances, preparedAgents, roleFlips, serviceRequests } from './command-paths.js';
 import { healthTotal, incidentPropagation, raiseIssue } from './health-incident.js';
 import { load, type LoadFigures } from './http-load.js';
@@ -115,24 +115,12 @@ try {
     detail: 'empty data',
   });
   let api = new ApiClient(app.baseUrl);
-  const offer = await api.ok<{ id: string; grantedRoles: ('full' | 'limited')[] }>(
-    'POST',
-    '/api/v1/offers',
-    admin,
-    {
-      grantedRoles: ['full', 'limited'],
-    },
-  );
-  await api.settle();
+  const offer = await createSeedOffer(api, admin);
 
   // Seed: DelegationGranted events into consent's store; the standalone's consumers project them.
   const db = await target.open();
   const catchUpFrom = performance.now();
-  const seed: ClientSeedReport = await seedClients(
-    db,
-    { offerId: offer.id, grantedRoles: offer.grantedRoles },
-    CLIENTS,
-  ).finally(() => db.close());
+  const seed: ClientSeedReport = await seedClients(db, offer, CLIENTS).finally(() => db.close());
   table.timing({
     measurement: 'seed: DelegationGranted appends (SqlEventStore.appendToStreams)',
     figure: perSecond(seed.events, seed.ms),
