@@ -1,3 +1,4 @@
+import { literal } from '@dap/eventsourcing';
 import { table } from './client-directory.schema.js';
 
 const ACTIVE = `WHERE delegation_status = 'active'`;
@@ -9,6 +10,7 @@ const ACTIVE = `WHERE delegation_status = 'active'`;
  * incident in 20 batches took 676-717 ms instead of 573-675 (PostgreSQL 15, 100,000 rows).
  */
 const GIN_PENDING = `gin_pending_list_limit = 256`;
+const GIN_INDEXES = ['client_list_domain_trgm', 'client_list_name_trgm', 'client_list_tags'];
 
 /**
  * Indexes only the list's queries use, never the projection's own writes, by name: a rebuild drops them
@@ -79,10 +81,16 @@ export const clientListDdl = `
     PRIMARY KEY (partner_id, client_id)
   );
 ${readIndexDdl}
-  -- Indexes made before the pending list was limited.
-  ${['client_list_domain_trgm', 'client_list_name_trgm', 'client_list_tags']
-    .map((name) => `ALTER INDEX IF EXISTS ${table(name)} SET (${GIN_PENDING});`)
-    .join('\n  ')}
+  -- Indexes made before the pending list was limited get the limit (and only they: no lock at every start).
+  DO $$
+  DECLARE ix regclass;
+  BEGIN
+    FOREACH ix IN ARRAY ARRAY[${GIN_INDEXES.map((name) => `to_regclass(${literal(table(name))})`).join(', ')}] LOOP
+      IF ix IS NOT NULL AND NOT coalesce((SELECT reloptions FROM pg_class WHERE oid = ix), '{}') @> ARRAY[${literal(GIN_PENDING.replace(/ /g, ''))}] THEN
+        EXECUTE format('ALTER INDEX %s SET (${GIN_PENDING})', ix);
+      END IF;
+    END LOOP;
+  END $$;
   CREATE INDEX IF NOT EXISTS client_list_client ON ${table('client_list')} (client_id);
   CREATE INDEX IF NOT EXISTS client_list_delegation ON ${table('client_list')} (delegation_id);
 
