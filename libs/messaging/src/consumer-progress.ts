@@ -7,6 +7,8 @@ import { EventEmitter } from 'node:events';
 export class ConsumerProgress {
   private readonly positions = new Map<string, Map<string, number>>();
   private readonly emitter = new EventEmitter().setMaxListeners(0);
+  /** Reads waiting in `waitFor`, per consumer and source. */
+  private readonly waiting = new Map<string, number>();
 
   /** Declares that `consumer` follows `sources` (so tokens of other stores are ignored for it). */
   register(consumer: string, sources: readonly string[]): void {
@@ -42,6 +44,11 @@ export class ConsumerProgress {
     return () => this.emitter.off('wanted', listener);
   }
 
+  /** Whether a read in this process is waiting for `consumer` to get further in `source`. */
+  waitedFor(consumer: string, source: string): boolean {
+    return (this.waiting.get(`${consumer}\u0000${source}`) ?? 0) > 0;
+  }
+
   follows(consumer: string, source: string): boolean {
     return this.positions.get(consumer)?.has(source) ?? false;
   }
@@ -69,6 +76,8 @@ export class ConsumerProgress {
     const relevant = consumers.filter((c) => this.follows(c, source));
     const done = () => relevant.every((c) => this.position(c, source) >= position);
     if (done()) return true;
+    const keys = relevant.map((c) => `${c}\u0000${source}`);
+    for (const key of keys) this.waiting.set(key, (this.waiting.get(key) ?? 0) + 1);
     this.want(relevant, source);
     return new Promise<boolean>((resolve) => {
       const check = () => {
@@ -79,6 +88,11 @@ export class ConsumerProgress {
       const finish = (value: boolean) => {
         clearTimeout(timer);
         this.emitter.off('progress', check);
+        for (const key of keys) {
+          const left = this.waiting.get(key)! - 1;
+          if (left > 0) this.waiting.set(key, left);
+          else this.waiting.delete(key);
+        }
         resolve(value);
       };
       this.emitter.on('progress', check);

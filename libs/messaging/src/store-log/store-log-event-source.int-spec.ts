@@ -195,9 +195,14 @@ describe('StoreLogEventSource on PostgreSQL: gathering appends', () => {
     expect(await progress.waitFor([consumer.name], 'src', 4, 10_000)).toBe(true);
     expect(batches).toEqual([[1], [2, 3, 4]]);
 
-    // Stopping ends a pause too, and writes the checkpoint.
+    // A read that begins waiting before its event is appended does not wait for the pause either.
+    const waiting = progress.waitFor([consumer.name], 'src', 5, 10_000);
     await store.appendToStream('g', [{ type: 'E', data: { i: 5 } }], 'any', meta);
+    expect(await waiting).toBe(true);
+
+    // Stopping ends a pause too, and writes the checkpoint.
+    await store.appendToStream('g', [{ type: 'E', data: { i: 6 } }], 'any', meta);
     await source.stop();
-    expect(await inbox.checkpoint(consumer.name, 'src')).toBe(4);
+    expect(await inbox.checkpoint(consumer.name, 'src')).toBe(5);
   });
 });

@@ -13,8 +13,8 @@ export interface StoreLogOptions {
    * The least time from the start of a read that found events to the next read, when the loop was
    * waiting for appends: one woken sooner waits out the rest, so that appends arriving one at a time
    * are applied a few at a time (a transaction and a checkpoint per batch, not per event). The first
-   * append after a quiet moment is read at once; a consumer behind reads its next batch at once; a read
-   * waiting for this consumer (`ConsumerProgress.waitFor`, X-Min-Position) ends the wait. 0 (the
+   * append after a quiet moment is read at once; a consumer behind reads its next batch at once; while a
+   * read waits for this consumer (`ConsumerProgress.waitFor`, X-Min-Position) it does not wait. 0 (the
    * default): no waiting.
    */
   gatherMs?: number;
@@ -77,19 +77,22 @@ export class StoreLogEventSource implements EventSource {
       pending = true;
       wake();
     });
-    // The gathering pause ends early on stop, or when a read waits for this consumer; not on an append.
+    // The gathering pause ends early on stop, or when a read begins waiting for this consumer; not on an
+    // append.
     let endPause: () => void = () => undefined;
     this.stoppers.push(() => {
       wake();
       endPause();
     });
-    const unwanted = this.progress.onWanted((consumers, wanted) => {
-      if (wanted === source && consumers.includes(consumer.name)) endPause();
+    const unwanted = this.progress.onWanted((consumers, from) => {
+      if (from === source && consumers.includes(consumer.name)) endPause();
     });
     let failures = 0;
     try {
       while (!this.stopped) {
-        const gather = behind ? 0 : lastRead + gatherMs - performance.now();
+        // No waiting while a read here waits for this consumer (one in another HTTP worker ends a pause).
+        const waitedFor = this.progress.waitedFor(consumer.name, source);
+        const gather = behind || waitedFor ? 0 : lastRead + gatherMs - performance.now();
         if (gather > 0)
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, gather);
