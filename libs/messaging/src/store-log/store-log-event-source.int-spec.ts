@@ -183,13 +183,17 @@ describe('StoreLogEventSource on PostgreSQL: gathering appends', () => {
     // A gathering pause far longer than the test: only a waiting read (or stop) can end it.
     const source = new StoreLogEventSource(() => store, inbox, progress, { gatherMs: 600_000 });
     await source.start(consumer);
+    // Woken by the same appends without gathering: how far it gets is how far the other could have got.
+    const reference = new ConsumerProgress();
+    const referenceSource = new StoreLogEventSource(() => store, inbox, reference);
+    await referenceSource.start({ name: 'sink.reference', sources: ['src'], handle: async () => undefined });
 
     // After a quiet moment the first append is read at once.
     await store.appendToStream('g', [{ type: 'E', data: { i: 1 } }], 'any', meta);
     expect(await progress.waitFor([consumer.name], 'src', 1, 10_000)).toBe(true);
     // The next ones wait for more to come...
     for (let i = 2; i <= 4; i++) await store.appendToStream('g', [{ type: 'E', data: { i } }], 'any', meta);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await reference.waitFor(['sink.reference'], 'src', 4, 10_000)).toBe(true);
     expect(progress.position(consumer.name, 'src')).toBe(1);
     // ...until a read waits for them: then they come in one batch.
     expect(await progress.waitFor([consumer.name], 'src', 4, 10_000)).toBe(true);
@@ -202,7 +206,7 @@ describe('StoreLogEventSource on PostgreSQL: gathering appends', () => {
 
     // Stopping ends a pause too, and writes the checkpoint.
     await store.appendToStream('g', [{ type: 'E', data: { i: 6 } }], 'any', meta);
-    await source.stop();
+    await Promise.all([source.stop(), referenceSource.stop()]);
     expect(await inbox.checkpoint(consumer.name, 'src')).toBe(5);
   });
 });

@@ -69,7 +69,6 @@ export class StoreLogEventSource implements EventSource {
     let position = from;
     /** When the last read that found events started. */
     let lastRead = -Infinity;
-    let behind = false;
     let saved = from;
     let wake: () => void = () => undefined;
     let pending = false;
@@ -90,20 +89,7 @@ export class StoreLogEventSource implements EventSource {
     let failures = 0;
     try {
       while (!this.stopped) {
-        // No waiting while a read here waits for this consumer (one in another HTTP worker ends a pause).
-        const waitedFor = this.progress.waitedFor(consumer.name, source);
-        const gather = behind || waitedFor ? 0 : lastRead + gatherMs - performance.now();
-        if (gather > 0)
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, gather);
-            endPause = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-        if (this.stopped) break;
         pending = false;
-        behind = false;
         const reading = performance.now();
         let batch: EventEnvelope[] | undefined;
         try {
@@ -117,10 +103,7 @@ export class StoreLogEventSource implements EventSource {
             this.progress.report(consumer.name, source, position);
             failures = 0;
             // A short batch was all there was: the next append (its signal, or the poll) wakes the loop.
-            if (batch.length === asked) {
-              behind = true;
-              continue;
-            }
+            if (batch.length === asked) continue;
           }
         } catch (error) {
           this.options.onError?.(consumer.name, error);
@@ -135,14 +118,25 @@ export class StoreLogEventSource implements EventSource {
           await delay(Math.min(1000, 20 * 2 ** failures));
           continue;
         }
-        if (pending) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pollIntervalMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        if (!pending)
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, pollIntervalMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        // Woken soon after a read that found events: let more gather first, unless a read here waits for
+        // this consumer (one in another HTTP worker ends the pause).
+        const gather = lastRead + gatherMs - performance.now();
+        if (gather > 0 && !this.stopped && !this.progress.waitedFor(consumer.name, source))
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, gather);
+            endPause = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
       }
       if (position > saved)
         await this.inbox

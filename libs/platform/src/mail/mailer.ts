@@ -30,8 +30,6 @@ export class FileMailer extends Mailer {
     buffer: true,
     newline: 'unix',
   });
-  /** The directory, made once (a mkdir per message was a third of a send's file work). */
-  private made?: Promise<unknown>;
   constructor(
     readonly dir: string,
     private readonly from: string,
@@ -44,18 +42,14 @@ export class FileMailer extends Mailer {
     try {
       await this.write(file, info.message as Buffer);
     } catch (error) {
-      // The directory went away (an operator cleared it): make it again, once.
+      // The directory is made when a write finds it missing (the first, or after an operator cleared
+      // it), not before every message: a mkdir per message was a third of a send's file work.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      this.made = undefined;
+      await mkdir(this.dir, { recursive: true });
       await this.write(file, info.message as Buffer);
     }
   }
   private async write(file: string, content: Buffer): Promise<void> {
-    this.made ??= mkdir(this.dir, { recursive: true });
-    await this.made.catch((error: unknown) => {
-      this.made = undefined;
-      throw error;
-    });
     await writeFile(`${file}.tmp`, content);
     await rename(`${file}.tmp`, file);
   }

@@ -10,7 +10,6 @@ const ACTIVE = `WHERE delegation_status = 'active'`;
  * incident in 20 batches took 676-717 ms instead of 573-675 (PostgreSQL 15, 100,000 rows).
  */
 const GIN_PENDING = `gin_pending_list_limit = 256`;
-const GIN_INDEXES = ['client_list_domain_trgm', 'client_list_name_trgm', 'client_list_tags'];
 
 /**
  * Indexes only the list's queries use, never the projection's own writes, by name: a rebuild drops them
@@ -29,6 +28,9 @@ export const CLIENT_LIST_READ_INDEXES: Record<string, string> = Object.fromEntri
     client_list_by_expiry: `(partner_id, expires_sort, client_id) ${ACTIVE}`,
     client_list_tags: `USING gin (tags) WITH (${GIN_PENDING})`,
   }).map(([name, how]) => [name, `CREATE INDEX IF NOT EXISTS ${name} ON ${table('client_list')} ${how}`]),
+);
+const GIN_INDEXES = Object.keys(CLIENT_LIST_READ_INDEXES).filter((name) =>
+  CLIENT_LIST_READ_INDEXES[name].includes(GIN_PENDING),
 );
 const readIndexDdl = Object.values(CLIENT_LIST_READ_INDEXES)
   .map((statement) => `  ${statement};`)
