@@ -10,7 +10,7 @@ import { ADMIN_CENTERS } from './client-directory.store.js';
 import { csvRow, csvLine, CSV_HEADER } from './client-csv.js';
 import type { ListClientsParams } from './client-list.types.js';
 import { ClientListCache } from './client-list.cache.js';
-import { itemOf, listClients } from './list-clients.query.js';
+import { ACTIVITY_COLUMNS, itemOf, listClients } from './list-clients.query.js';
 import { CLIENT_DIRECTORY } from '../projections/client-directory.schema.js';
 
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
@@ -54,7 +54,8 @@ export class ClientQueries {
   async row(partnerId: string, clientId: string) {
     const [row] = await this.db.query<any>(
       prepared(
-        `SELECT * FROM ${table('client_list')} WHERE partner_id = $1 AND client_id = $2 AND delegation_status = 'active'`,
+        `SELECT l.*, ${ACTIVITY_COLUMNS} FROM ${table('client_list')} l JOIN ${table('client_activity')} a USING (partner_id, client_id)
+          WHERE partner_id = $1 AND client_id = $2 AND l.delegation_status = 'active'`,
       ),
       [partnerId, clientId],
     );
@@ -71,7 +72,7 @@ export class ClientQueries {
   /** The row with its subscriptions, active health issues and open service requests, in one round trip. */
   async details(partnerId: string, clientId: string) {
     const [row] = await this.db.query<any>(
-      prepared(`SELECT l.*,
+      prepared(`SELECT l.*, ${ACTIVITY_COLUMNS},
          (SELECT coalesce(json_agg(s ORDER BY s.subscription_id), '[]') FROM (
             SELECT subscription_id, product_id, name, quantity, status, delegation_id FROM ${table('client_subscriptions')}
              WHERE partner_id = l.partner_id AND client_id = l.client_id AND NOT removed) s) AS details_subscriptions,
@@ -81,7 +82,8 @@ export class ClientQueries {
          (SELECT coalesce(json_agg(r ORDER BY r.created_at DESC, r.request_id), '[]') FROM (
             SELECT request_id, title, severity, status, created_at, updated_at FROM ${table('service_requests')}
              WHERE partner_id = l.partner_id AND client_id = l.client_id AND status <> 'closed') r) AS details_requests
-         FROM ${table('client_list')} l WHERE l.partner_id = $1 AND l.client_id = $2`),
+         FROM ${table('client_list')} l JOIN ${table('client_activity')} a USING (partner_id, client_id)
+        WHERE l.partner_id = $1 AND l.client_id = $2`),
       [partnerId, clientId],
     );
     if (!isActive(row)) throw notFound('client');

@@ -9,21 +9,46 @@ import type {
   ListClientsParams,
 } from './client-list.types.js';
 
-/** Sort keys per sort (column, SQL type), each followed by client_id; one partial index serves each. */
-const SORT_KEYS: Record<ClientSort, [string, string][]> = {
-  health: [
-    ['health_rank', 'int'],
-    ['sort_name', 'text'],
-  ],
-  name: [['sort_name', 'text']],
-  domain: [['sort_domain', 'text']],
-  serviceRequests: [
-    ['open_service_requests', 'int'],
-    ['sort_name', 'text'],
-  ],
-  grantedAt: [['granted_at', 'timestamptz']],
-  expiresAt: [['expires_sort', 'timestamptz']],
+/**
+ * Per sort, the table whose partial index serves it (`l` the list row, `a` the activity beside it) and
+ * its keys (column, SQL type), each followed by client_id.
+ */
+const SORTS: Record<ClientSort, { on: 'l' | 'a'; keys: [string, string][] }> = {
+  health: {
+    on: 'a',
+    keys: [
+      ['health_rank', 'int'],
+      ['sort_name', 'text'],
+    ],
+  },
+  name: { on: 'l', keys: [['sort_name', 'text']] },
+  domain: { on: 'l', keys: [['sort_domain', 'text']] },
+  serviceRequests: {
+    on: 'a',
+    keys: [
+      ['open_service_requests', 'int'],
+      ['sort_name', 'text'],
+    ],
+  },
+  grantedAt: { on: 'l', keys: [['granted_at', 'timestamptz']] },
+  expiresAt: { on: 'l', keys: [['expires_sort', 'timestamptz']] },
 };
+const LIST = table('client_list');
+const ACTIVITY = table('client_activity');
+const BOTH = `${LIST} l JOIN ${ACTIVITY} a ON a.partner_id = l.partner_id AND a.client_id = l.client_id`;
+const LIST_COLUMNS = [
+  'client_id',
+  'name',
+  'primary_domain',
+  'delegation_id',
+  'delegation_status',
+  'granted_roles',
+]
+  .concat(['granted_at', 'expires_at', 'tags'])
+  .map((c) => `l.${c}`)
+  .join(', ');
+export const ACTIVITY_COLUMNS =
+  'a.health_rank, a.active_incidents, a.active_advisories, a.open_service_requests';
 const HEALTH_RANK: Record<HealthFilter, number> = { incident: 0, advisory: 1, healthy: 2 };
 const HEALTH_OF_RANK: HealthFilter[] = ['incident', 'advisory', 'healthy'];
 
@@ -77,6 +102,10 @@ export const itemOf = (r: Omit<Row, 'exact' | 'k0' | 'k1'>): ClientListItem => (
 class Where {
   readonly values: unknown[] = [];
   readonly parts: string[] = [];
+  /** Whether a part reads the activity table (`a`). */
+  get onActivity(): boolean {
+    return this.parts.some((p) => p.startsWith('a.'));
+  }
   param(value: unknown): string {
     this.values.push(value);
     return `$${this.values.length}`;
@@ -102,7 +131,8 @@ class Where {
  */
 function totalWithoutSearch(base: Where, params: ListClientsParams): string {
   if (params.withTotal === false) return `SELECT -1 AS total`;
-  if (params.tag) return `SELECT count(*)::int AS total FROM ${table('client_list')} WHERE ${base.sql}`;
+  if (params.tag)
+    return `SELECT count(*)::int AS total FROM ${base.onActivity ? BOTH : `${LIST} l`} WHERE ${base.sql}`;
   return `SELECT coalesce(sum(n), 0)::int AS total FROM ${table('client_list_counts')} WHERE partner_id = $1 ${params.health ? 'AND health_rank = $2' : ''}`;
 }
 
@@ -116,84 +146,80 @@ export async function listClients(db: SqlExecutor, params: ListClientsParams): P
   const sort = params.sort ?? 'name';
   const order = params.order ?? 'asc';
   const limit = params.limit ?? DEFAULT_LIMIT;
-  if (!(sort in SORT_KEYS)) throw invalid(`unknown sort ${sort}`, 'sort');
+  if (!(sort in SORTS)) throw invalid(`unknown sort ${sort}`, 'sort');
   if (order !== 'asc' && order !== 'desc') throw invalid('order is asc or desc', 'order');
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
     throw invalid(`limit is 1..${MAX_LIMIT}`, 'limit');
-  const keys = SORT_KEYS[sort];
+  const { on, keys } = SORTS[sort];
   const search = params.search?.trim().toLowerCase() || undefined;
   if (search && search.length > MAX_SEARCH_LENGTH)
     throw invalid(`search has at most ${MAX_SEARCH_LENGTH} characters`, 'search');
   const cursor = params.cursor ? decodeCursor(params.cursor, sort, order, keys.length) : undefined;
 
   const base = new Where();
-  base.add(`partner_id = ${base.param(params.partnerId)}`).add(`delegation_status = 'active'`);
+  const partner = base.param(params.partnerId);
+  base.add(`l.partner_id = ${partner}`).add(`l.delegation_status = 'active'`);
+  // Named on the sort's table too, so that its partial index serves (the rows agree on both).
+  if (on === 'a') base.add(`a.partner_id = ${partner}`).add('a.active');
   if (params.health) {
     if (!(params.health in HEALTH_RANK)) throw invalid('health is incident, advisory or healthy', 'health');
-    base.add(`health_rank = ${base.param(HEALTH_RANK[params.health])}`);
+    base.add(`a.health_rank = ${base.param(HEALTH_RANK[params.health])}`);
   }
-  if (params.tag) base.add(`tags @> ARRAY[${base.param(params.tag)}]::text[]`);
+  if (params.tag) base.add(`l.tags @> ARRAY[${base.param(params.tag)}]::text[]`);
   if (search) {
     const p = base.param(likePattern(search));
-    base.add(`(sort_name LIKE ${p} OR sort_domain LIKE ${p})`);
+    base.add(`(l.sort_name LIKE ${p} OR l.sort_domain LIKE ${p})`);
   }
 
   const dir = order === 'asc' ? 'ASC' : 'DESC';
   const cmp = order === 'asc' ? '>' : '<';
-  const orderBy = [...keys.map(([c]) => `${c} ${dir}`), `client_id ${dir}`].join(', ');
-  const keySelect = keys.map(([c], i) => `${c}::text AS k${i}`).join(', ');
-  const listed = [
-    'client_id',
-    'name',
-    'primary_domain',
-    'delegation_id',
-    'delegation_status',
-    'granted_roles',
-    'granted_at',
-    'expires_at',
-  ];
-  listed.push('health_rank', 'active_incidents', 'active_advisories', 'open_service_requests', 'tags');
-  const columns = `${listed.join(', ')}, ${keySelect}`;
-  const sortOnly = keys.map(([c]) => c).filter((c) => !listed.includes(c));
-  const after = (w: Where, c: ClientListCursor) =>
-    `(${[...keys.map(([col]) => col), 'client_id'].join(', ')}) ${cmp} (${[...keys.map(([, type], i) => `${w.param(c.keys[i])}::${type}`), w.param(c.clientId)].join(', ')})`;
+  const sortKeys = [...keys.map(([c]) => `${on}.${c}`), `${on}.client_id`];
+  const orderBy = (columns: string[]) => columns.map((c) => `${c} ${dir}`).join(', ');
+  const after = (w: Where, columns: string[], c: ClientListCursor) =>
+    `(${columns.join(', ')}) ${cmp} (${[...keys.map(([, type], i) => `${w.param(c.keys[i])}::${type}`), w.param(c.clientId)].join(', ')})`;
 
   let rows: Row[];
-  let total = -1;
   if (!search) {
     // An index walk on (partner_id, sort keys, client_id) that stops after one page, and the total, in
     // one round trip.
     const w = base.clone();
-    if (cursor) w.add(after(w, cursor));
-    const [first, ...more] = await db.query<Row & { total: number }>(
+    if (cursor) w.add(after(w, sortKeys, cursor));
+    const keySelect = keys.map(([c], i) => `${on}.${c}::text AS k${i}`).join(', ');
+    rows = await db.query<Row & { total: number }>(
       `SELECT p.*, c.total FROM (${totalWithoutSearch(base, params)}) c
-         LEFT JOIN LATERAL (SELECT ${columns}, false AS exact FROM ${table('client_list')} WHERE ${w.sql}
-                             ORDER BY ${orderBy} LIMIT ${limit + 1}) p ON true`,
+         LEFT JOIN LATERAL (SELECT ${LIST_COLUMNS}, ${ACTIVITY_COLUMNS}, ${keySelect}, false AS exact FROM ${BOTH}
+                             WHERE ${w.sql} ORDER BY ${orderBy(sortKeys)} LIMIT ${limit + 1}) p ON true`,
       w.values,
     );
-    total = first.total;
-    rows = first.client_id === null ? [] : [first, ...more];
   } else {
     // The matches come from the trigram indexes once; the total and the page are both taken from
     // them. Rows whose domain is exactly the search term form a group of their own that comes first.
+    // The activity beside a row is joined for every match only when the sort or a filter needs it,
+    // otherwise for the page's rows alone.
     const w = base.clone();
     const exact = w.param(search);
+    const matchKeys = keys.map((_, i) => `s${i}`).concat('client_id');
     const position = cursor
       ? cursor.exact
-        ? `(exact AND ${after(w, cursor)}) OR NOT exact`
-        : `NOT exact AND ${after(w, cursor)}`
+        ? `(exact AND ${after(w, matchKeys, cursor)}) OR NOT exact`
+        : `NOT exact AND ${after(w, matchKeys, cursor)}`
       : 'true';
-    const [first, ...more] = await db.query<Row & { total: number }>(
+    const pageOrder = `m.exact DESC, ${orderBy(matchKeys.map((c) => `m.${c}`))}`;
+    rows = await db.query<Row & { total: number }>(
       `WITH m AS MATERIALIZED (
-         SELECT ${[columns, `sort_domain = ${exact} AS exact`, ...sortOnly].join(', ')}
-           FROM ${table('client_list')} WHERE ${w.sql})
+         SELECT ${LIST_COLUMNS}, l.sort_domain = ${exact} AS exact, ${keys.map(([c], i) => `${on}.${c} AS s${i}`).join(', ')}
+           FROM ${w.onActivity ? BOTH : `${LIST} l`} WHERE ${w.sql})
        SELECT p.*, c.total FROM (SELECT count(*)::int AS total FROM m) c
-         LEFT JOIN LATERAL (SELECT * FROM m WHERE ${position} ORDER BY exact DESC, ${orderBy} LIMIT ${limit + 1}) p ON true`,
+         LEFT JOIN LATERAL (SELECT m.*, ${ACTIVITY_COLUMNS}, ${keys.map((_, i) => `m.s${i}::text AS k${i}`).join(', ')}
+             FROM (SELECT * FROM m WHERE ${position} ORDER BY ${pageOrder} LIMIT ${limit + 1}) m
+             JOIN ${ACTIVITY} a ON a.partner_id = ${partner} AND a.client_id = m.client_id
+            ORDER BY ${pageOrder}) p ON true`,
       w.values,
     );
-    total = first.total;
-    rows = first.client_id === null ? [] : [first, ...more];
   }
+  const [first] = rows as (Row & { total: number })[];
+  const total = first.total;
+  if (first.client_id === null) rows = [];
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const nextCursor =

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EventEnvelope } from '@dap/contracts';
-import { migrate } from '@dap/eventsourcing';
+import { literal, migrate } from '@dap/eventsourcing';
 import { sqlEngines, type TestDatabase } from '@dap/testing';
 import { EventFixtures } from '../testing/event-fixtures.js';
 import { listClients } from '../application/list-clients.query.js';
@@ -101,6 +101,37 @@ describe.each(sqlEngines)('client list projection on %s', (_label, open) => {
     await apply(t.db, [...events, ...events]);
     expect(await dump(t.db)).toEqual(once);
     expect(once.client_list.length).toBeGreaterThan(0);
+  });
+
+  it('moves the counts of a list made when the wide row held them beside it, once', async () => {
+    await clear(t.db);
+    await apply(t.db, scenario());
+    const before = await dump(t.db);
+    const page = await listClients(t.db, { partnerId: 'p1', sort: 'health' });
+    // The shape before client_activity: the counts on client_list, with their sort indexes and the
+    // counting triggers there.
+    await t.db.exec(`
+      ALTER TABLE ${table('client_list')} ADD COLUMN health_rank smallint NOT NULL DEFAULT 2,
+        ADD COLUMN active_incidents integer NOT NULL DEFAULT 0, ADD COLUMN active_advisories integer NOT NULL DEFAULT 0,
+        ADD COLUMN open_service_requests integer NOT NULL DEFAULT 0;
+      UPDATE ${table('client_list')} l SET health_rank = a.health_rank, active_incidents = a.active_incidents,
+             active_advisories = a.active_advisories, open_service_requests = a.open_service_requests
+        FROM ${table('client_activity')} a WHERE a.partner_id = l.partner_id AND a.client_id = l.client_id;
+      CREATE INDEX client_list_by_health ON ${table('client_list')} (partner_id, health_rank, sort_name, client_id);
+      CREATE INDEX client_list_client ON ${table('client_list')} (client_id);
+      CREATE TRIGGER client_list_counting_update AFTER UPDATE ON ${table('client_list')}
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table('count_client_list')}();
+      DROP TABLE ${table('client_activity')};`);
+    await migrate(t.db, clientListDdl);
+    await migrate(t.db, clientListDdl);
+    expect(await dump(t.db)).toEqual(before);
+    expect(await listClients(t.db, { partnerId: 'p1', sort: 'health' })).toEqual(page);
+    const leftOver = await t.db.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'client-directory'
+          AND table_name = 'client_list' AND column_name IN ('health_rank', 'open_service_requests')
+       UNION ALL SELECT tgname::text FROM pg_trigger WHERE tgrelid = ${literal(table('client_list'))}::regclass AND NOT tgisinternal`,
+    );
+    expect(leftOver).toEqual([]);
   });
 
   it('lists only active delegations, with health, open requests, profile and tags', async () => {

@@ -59,32 +59,39 @@ const delegationGranted: Handler = {
       primary_domain: d.client.primaryDomain,
       position: globalPosition,
     }));
-    // One statement: the row with its profile, health and service-request counts as they stand (the
-    // refreshes other events run, folded in).
+    // One statement: the row with its profile, and beside it the health and service-request counts as
+    // they stand (the refreshes other events run, folded in).
     await tx.query(
-      prepared(`INSERT INTO ${table('client_list')} AS l (partner_id, client_id, delegation_id, delegation_status, granted_roles, granted_at,
+      prepared(`WITH listed AS (
+       INSERT INTO ${table('client_list')} AS l (partner_id, client_id, delegation_id, delegation_status, granted_roles, granted_at,
           expires_at, expires_sort, auto_extend, snapshot_name, snapshot_address, name, sort_name, primary_domain, sort_domain,
-          address, tags, profile_version, active_incidents, active_advisories, health_rank, open_service_requests, consent_position)
+          address, tags, profile_version, consent_position)
        SELECT u.partner_id, u.client_id, u.delegation_id, 'active', u.granted_roles, u.granted_at, u.expires_at,
               coalesce(u.expires_at, 'infinity'), u.auto_extend, u.name, u.address, coalesce(p.name, u.name),
               lower(coalesce(p.name, u.name)), u.primary_domain, lower(u.primary_domain), coalesce(p.address, u.address),
-              coalesce(p.tags, '{}'), coalesce(p.version, 0), h.incidents, h.advisories,
-              ${healthRankOf('h')}, ${openRequestsOf('u.partner_id', 'u.client_id')}, u.position
+              coalesce(p.tags, '{}'), coalesce(p.version, 0), u.position
          FROM jsonb_to_recordset($1::jsonb) AS u(partner_id text, client_id text, delegation_id text, granted_roles text[],
               granted_at timestamptz, expires_at timestamptz, auto_extend boolean, name text, address jsonb,
               primary_domain text, position bigint)
          LEFT JOIN ${table('client_profiles')} p ON p.partner_id = u.partner_id AND p.client_id = u.client_id
-        CROSS JOIN LATERAL ${healthCountsOf('u.client_id')} h
        ON CONFLICT (partner_id, client_id) DO UPDATE SET
           delegation_id = EXCLUDED.delegation_id, delegation_status = 'active', granted_roles = EXCLUDED.granted_roles,
           granted_at = EXCLUDED.granted_at, expires_at = EXCLUDED.expires_at, expires_sort = EXCLUDED.expires_sort,
           auto_extend = EXCLUDED.auto_extend, snapshot_name = EXCLUDED.snapshot_name, snapshot_address = EXCLUDED.snapshot_address,
           name = EXCLUDED.name, sort_name = EXCLUDED.sort_name, primary_domain = EXCLUDED.primary_domain,
           sort_domain = EXCLUDED.sort_domain, address = EXCLUDED.address, tags = EXCLUDED.tags,
-          profile_version = EXCLUDED.profile_version, active_incidents = EXCLUDED.active_incidents,
+          profile_version = EXCLUDED.profile_version, consent_position = EXCLUDED.consent_position
+        WHERE l.consent_position < EXCLUDED.consent_position
+       RETURNING l.partner_id, l.client_id, l.sort_name)
+       INSERT INTO ${table('client_activity')} AS a (partner_id, client_id, active, sort_name, active_incidents,
+          active_advisories, health_rank, open_service_requests)
+       SELECT x.partner_id, x.client_id, true, x.sort_name, h.incidents, h.advisories, ${healthRankOf('h')},
+              ${openRequestsOf('x.partner_id', 'x.client_id')}
+         FROM listed x CROSS JOIN LATERAL ${healthCountsOf('x.client_id')} h
+       ON CONFLICT (client_id, partner_id) DO UPDATE SET
+          active = true, sort_name = EXCLUDED.sort_name, active_incidents = EXCLUDED.active_incidents,
           active_advisories = EXCLUDED.active_advisories, health_rank = EXCLUDED.health_rank,
-          open_service_requests = EXCLUDED.open_service_requests, consent_position = EXCLUDED.consent_position
-        WHERE l.consent_position < EXCLUDED.consent_position`),
+          open_service_requests = EXCLUDED.open_service_requests`),
       [json(rows)],
     );
   },
@@ -94,9 +101,13 @@ const delegationEnded = (status: 'revoked' | 'expired'): Handler => ({
   key: (e) => e.data.delegationId,
   async apply(events: Events<DelegationRevoked | DelegationExpired>, tx) {
     await tx.query(
-      prepared(`UPDATE ${table('client_list')} l SET delegation_status = $2, consent_position = u.position
+      prepared(`WITH ended AS (
+       UPDATE ${table('client_list')} l SET delegation_status = $2, consent_position = u.position
          FROM jsonb_to_recordset($1::jsonb) AS u(delegation_id text, position bigint)
-        WHERE l.delegation_id = u.delegation_id AND l.consent_position < u.position`),
+        WHERE l.delegation_id = u.delegation_id AND l.consent_position < u.position
+       RETURNING l.partner_id, l.client_id)
+       UPDATE ${table('client_activity')} a SET active = false FROM ended e
+        WHERE a.partner_id = e.partner_id AND a.client_id = e.client_id AND a.active`),
       [json(events.map((e) => ({ delegation_id: e.data.delegationId, position: e.globalPosition }))), status],
     );
   },
