@@ -131,6 +131,21 @@ describe.each(sqlEngines)('client list query on %s', (_label, open) => {
     },
   );
 
+  // A small class (incident, advisory) is sorted from the activity's health index, a large one (healthy)
+  // read by walking the sort's index: both must list what the unfiltered list holds, in its order.
+  it.each(
+    CLIENT_SORTS.flatMap((sort) =>
+      (['incident', 'advisory', 'healthy'] as const).map((health) => [sort, health] as const),
+    ),
+  )('filters sort=%s by health=%s in the unfiltered order, across pages', async (sort, health) => {
+    const all = await listClients(t.db, { partnerId: 'p1', sort, limit: 200 });
+    const expected = all.items.filter((i) => i.health.status === health).map((i) => i.clientId);
+    const page = await listClients(t.db, { partnerId: 'p1', sort, health, limit: 200 });
+    expect(page.items.map((i) => i.clientId)).toEqual(expected);
+    expect(page.total).toBe(expected.length);
+    expect(await allPages(t.db, { partnerId: 'p1', sort, health, limit: 1 })).toEqual(expected);
+  });
+
   it('sorts by open service requests', async () => {
     const desc = await listClients(t.db, {
       partnerId: 'p1',

@@ -1,4 +1,4 @@
-import { invalid, type SqlExecutor } from '@dap/eventsourcing';
+import { invalid, prepared, type SqlExecutor } from '@dap/eventsourcing';
 import { table } from '../projections/client-directory.schema.js';
 import { decodeCursor, encodeCursor, type ClientListCursor } from './client-list.cursor.js';
 import type {
@@ -131,9 +131,25 @@ class Where {
  */
 function totalWithoutSearch(base: Where, params: ListClientsParams): string {
   if (params.withTotal === false) return `SELECT -1 AS total`;
-  if (params.tag)
-    return `SELECT count(*)::int AS total FROM ${base.onActivity ? BOTH : `${LIST} l`} WHERE ${base.sql}`;
+  if (params.tag && base.onActivity)
+    return `SELECT count(*)::int AS total FROM ${BOTH} WHERE ${base.sql} AND a.partner_id = $1 AND a.active`;
+  if (params.tag) return `SELECT count(*)::int AS total FROM ${LIST} l WHERE ${base.sql}`;
   return `SELECT coalesce(sum(n), 0)::int AS total FROM ${table('client_list_counts')} WHERE partner_id = $1 ${params.health ? 'AND health_rank = $2' : ''}`;
+}
+
+/** Whether the partner's active rows of a health class are few enough to sort them all for a page. */
+async function isSmallClass(
+  db: SqlExecutor,
+  partnerId: string,
+  rank: number,
+  page: number,
+): Promise<boolean> {
+  const [{ n, all }] = await db.query<{ n: number; all: number }>(
+    prepared(`SELECT coalesce(sum(n) FILTER (WHERE health_rank = $2), 0)::float8 AS n, coalesce(sum(n), 0)::float8 AS all
+                FROM ${table('client_list_counts')} WHERE partner_id = $1`),
+    [partnerId, rank],
+  );
+  return n * n < page * all;
 }
 
 /**
@@ -150,7 +166,9 @@ export async function listClients(db: SqlExecutor, params: ListClientsParams): P
   if (order !== 'asc' && order !== 'desc') throw invalid('order is asc or desc', 'order');
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
     throw invalid(`limit is 1..${MAX_LIMIT}`, 'limit');
-  const { on, keys } = SORTS[sort];
+  const { keys } = SORTS[sort];
+  // Within one health class, the activity's index on (partner, health, name) is in name order too.
+  const on = sort === 'name' && params.health ? 'a' : SORTS[sort].on;
   const search = params.search?.trim().toLowerCase() || undefined;
   if (search && search.length > MAX_SEARCH_LENGTH)
     throw invalid(`search has at most ${MAX_SEARCH_LENGTH} characters`, 'search');
@@ -159,8 +177,6 @@ export async function listClients(db: SqlExecutor, params: ListClientsParams): P
   const base = new Where();
   const partner = base.param(params.partnerId);
   base.add(`l.partner_id = ${partner}`).add(`l.delegation_status = 'active'`);
-  // Named on the sort's table too, so that its partial index serves (the rows agree on both).
-  if (on === 'a') base.add(`a.partner_id = ${partner}`).add('a.active');
   if (params.health) {
     if (!(params.health in HEALTH_RANK)) throw invalid('health is incident, advisory or healthy', 'health');
     base.add(`a.health_rank = ${base.param(HEALTH_RANK[params.health])}`);
@@ -170,6 +186,10 @@ export async function listClients(db: SqlExecutor, params: ListClientsParams): P
     const p = base.param(likePattern(search));
     base.add(`(l.sort_name LIKE ${p} OR l.sort_domain LIKE ${p})`);
   }
+
+  // Where the activity is joined, the partner and status are named on it too, so that its partial
+  // indexes serve (the two rows agree on both).
+  const withActivity = (w: Where) => w.add(`a.partner_id = ${partner}`).add('a.active');
 
   const dir = order === 'asc' ? 'ASC' : 'DESC';
   const cmp = order === 'asc' ? '>' : '<';
@@ -182,12 +202,22 @@ export async function listClients(db: SqlExecutor, params: ListClientsParams): P
   if (!search) {
     // An index walk on (partner_id, sort keys, client_id) that stops after one page, and the total, in
     // one round trip.
-    const w = base.clone();
+    const w = withActivity(base.clone());
     if (cursor) w.add(after(w, sortKeys, cursor));
     const keySelect = keys.map(([c], i) => `${on}.${c}::text AS k${i}`).join(', ');
+    // A health filter with a sort on the list row: the walk of that sort's index meets a row of the
+    // class once every (partner's rows / class's rows) rows, each looked up beside it. For a small class
+    // (rows² < page × partner's rows) its rows come from the activity's health index and are sorted
+    // instead: the lateral subquery keeps the planner from walking (it assumes the class spread evenly).
+    const from =
+      params.health &&
+      on === 'l' &&
+      (await isSmallClass(db, params.partnerId, HEALTH_RANK[params.health], limit + 1))
+        ? `${ACTIVITY} a CROSS JOIN LATERAL (SELECT * FROM ${LIST} l WHERE l.partner_id = a.partner_id AND l.client_id = a.client_id OFFSET 0) l`
+        : BOTH;
     rows = await db.query<Row & { total: number }>(
       `SELECT p.*, c.total FROM (${totalWithoutSearch(base, params)}) c
-         LEFT JOIN LATERAL (SELECT ${LIST_COLUMNS}, ${ACTIVITY_COLUMNS}, ${keySelect}, false AS exact FROM ${BOTH}
+         LEFT JOIN LATERAL (SELECT ${LIST_COLUMNS}, ${ACTIVITY_COLUMNS}, ${keySelect}, false AS exact FROM ${from}
                              WHERE ${w.sql} ORDER BY ${orderBy(sortKeys)} LIMIT ${limit + 1}) p ON true`,
       w.values,
     );
@@ -196,7 +226,8 @@ export async function listClients(db: SqlExecutor, params: ListClientsParams): P
     // them. Rows whose domain is exactly the search term form a group of their own that comes first.
     // The activity beside a row is joined for every match only when the sort or a filter needs it,
     // otherwise for the page's rows alone.
-    const w = base.clone();
+    const joined = on === 'a' || base.onActivity;
+    const w = joined ? withActivity(base.clone()) : base.clone();
     const exact = w.param(search);
     const matchKeys = keys.map((_, i) => `s${i}`).concat('client_id');
     const position = cursor
@@ -208,7 +239,7 @@ export async function listClients(db: SqlExecutor, params: ListClientsParams): P
     rows = await db.query<Row & { total: number }>(
       `WITH m AS MATERIALIZED (
          SELECT ${LIST_COLUMNS}, l.sort_domain = ${exact} AS exact, ${keys.map(([c], i) => `${on}.${c} AS s${i}`).join(', ')}
-           FROM ${w.onActivity ? BOTH : `${LIST} l`} WHERE ${w.sql})
+           FROM ${joined ? BOTH : `${LIST} l`} WHERE ${w.sql})
        SELECT p.*, c.total FROM (SELECT count(*)::int AS total FROM m) c
          LEFT JOIN LATERAL (SELECT m.*, ${ACTIVITY_COLUMNS}, ${keys.map((_, i) => `m.s${i}::text AS k${i}`).join(', ')}
              FROM (SELECT * FROM m WHERE ${position} ORDER BY ${pageOrder} LIMIT ${limit + 1}) m
