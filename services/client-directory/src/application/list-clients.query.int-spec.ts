@@ -83,6 +83,22 @@ describe.each(sqlEngines)('client list query on %s', (_label, open) => {
     expect((await listClients(t.db, { partnerId: 'p1', search: '100%_' })).total).toBe(0);
   });
 
+  // Sorted by health, a search reads the ranks of its unhealthy matches only; by requests, every match's
+  // activity; otherwise the page's: each must keep the unfiltered order.
+  it.each(CLIENT_SORTS.flatMap((sort) => (['asc', 'desc'] as const).map((order) => [sort, order] as const)))(
+    'searches in sort=%s order=%s in the unfiltered order, across pages',
+    async (sort, order) => {
+      const all = await listClients(t.db, { partnerId: 'p1', sort, order, limit: 200 });
+      const expected = all.items.filter((i) => i.name.includes('Trading')).map((i) => i.clientId);
+      const page = await listClients(t.db, { partnerId: 'p1', sort, order, search: 'trading', limit: 200 });
+      expect(page.items.map((i) => i.clientId)).toEqual(expected);
+      expect(page.items.find((i) => i.clientId === 'c010')?.health.status).toBe('incident');
+      expect(await allPages(t.db, { partnerId: 'p1', sort, order, search: 'trading', limit: 7 })).toEqual(
+        expected,
+      );
+    },
+  );
+
   it('puts an exact domain match first, then the rest in sort order, across pages', async () => {
     const first = await listClients(t.db, { partnerId: 'p1', search: 'DELTA.cn', limit: 1 });
     expect(first.items.map((i) => i.clientId)).toEqual(['x-exact']);

@@ -226,7 +226,12 @@ export async function listClients(db: SqlExecutor, params: ListClientsParams): P
     // them. Rows whose domain is exactly the search term form a group of their own that comes first.
     // The activity beside a row is joined for every match only when the sort or a filter needs it,
     // otherwise for the page's rows alone.
-    const joined = on === 'a' || base.onActivity;
+    // Sorted by health without a health filter, a match's rank comes from the activity's health index:
+    // only the unhealthy rows (rank < 2, a few in a hundred) are read from it and joined by hash; the
+    // rest are healthy. Reading the rank of every match beside it cost ~4 µs a match (5,000 matches:
+    // 27-30 ms a page against 20).
+    const ranked = sort === 'health' && !base.onActivity;
+    const joined = !ranked && (on === 'a' || base.onActivity);
     const w = joined ? withActivity(base.clone()) : base.clone();
     const exact = w.param(search);
     const matchKeys = keys.map((_, i) => `s${i}`).concat('client_id');
@@ -236,11 +241,20 @@ export async function listClients(db: SqlExecutor, params: ListClientsParams): P
         : `NOT exact AND ${after(w, matchKeys, cursor)}`
       : 'true';
     const pageOrder = `m.exact DESC, ${orderBy(matchKeys.map((c) => `m.${c}`))}`;
+    const matched = ranked
+      ? `matched AS MATERIALIZED (
+           SELECT ${LIST_COLUMNS}, l.sort_domain = ${exact} AS exact, l.sort_name AS s1 FROM ${LIST} l WHERE ${w.sql}),
+         unhealthy AS MATERIALIZED (
+           SELECT a.client_id, a.health_rank FROM ${ACTIVITY} a
+            WHERE a.partner_id = ${partner} AND a.active AND a.health_rank < 2 AND a.client_id IN (SELECT client_id FROM matched)),
+         m AS (SELECT matched.*, coalesce(u.health_rank, 2) AS s0 FROM matched LEFT JOIN unhealthy u USING (client_id))`
+      : `matched AS MATERIALIZED (
+           SELECT ${LIST_COLUMNS}, l.sort_domain = ${exact} AS exact, ${keys.map(([c], i) => `${on}.${c} AS s${i}`).join(', ')}
+             FROM ${joined ? BOTH : `${LIST} l`} WHERE ${w.sql}),
+         m AS (SELECT * FROM matched)`;
     rows = await db.query<Row & { total: number }>(
-      `WITH m AS MATERIALIZED (
-         SELECT ${LIST_COLUMNS}, l.sort_domain = ${exact} AS exact, ${keys.map(([c], i) => `${on}.${c} AS s${i}`).join(', ')}
-           FROM ${joined ? BOTH : `${LIST} l`} WHERE ${w.sql})
-       SELECT p.*, c.total FROM (SELECT count(*)::int AS total FROM m) c
+      `WITH ${matched}
+       SELECT p.*, c.total FROM (SELECT count(*)::int AS total FROM matched) c
          LEFT JOIN LATERAL (SELECT m.*, ${ACTIVITY_COLUMNS}, ${keys.map((_, i) => `m.s${i}::text AS k${i}`).join(', ')}
              FROM (SELECT * FROM m WHERE ${position} ORDER BY ${pageOrder} LIMIT ${limit + 1}) m
              JOIN ${ACTIVITY} a ON a.partner_id = ${partner} AND a.client_id = m.client_id
