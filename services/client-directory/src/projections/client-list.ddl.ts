@@ -48,7 +48,7 @@ const readIndexDdl = Object.values(CLIENT_LIST_READ_INDEXES)
  * - `client_activity`: beside each list row, what changes often: health counts, `health_rank`
  *   (0 incident, 1 advisory, 2 healthy) and open service requests, with copies of the row's `active`
  *   status and `sort_name` for the two sort indexes. Kept apart because a changed sort key rewrites a row
- *   in every index of its table: on the wide row (nine indexes, three of them trigram and tag GIN) an
+ *   in every index of its table: on the wide row (it had twelve, three of them trigram and tag GIN) an
  *   incident on 1,000 clients wrote 17 MB of WAL and took 180-540 ms; on this narrow one 2 MB, 40-140 ms.
  * - `client_profiles`, `client_subscriptions`: the partner's own profile stream, kept apart so that
  *   it can arrive before or after the delegation it belongs to.

@@ -13,9 +13,9 @@ export const keysOf = (rows: { partnerId: string; clientId: string }[]): ClientK
 });
 
 /**
- * The counts beside a list row (`client_activity`), as SQL fragments shared by the recounts below and the INSERT of a new
- * delegation's row: the client's active incidents and advisories (one row, for a LATERAL join), the
- * health rank `sort=health` orders by, and the partner's open service requests for the client.
+ * The counts beside a list row (`client_activity`), as SQL fragments shared by the recounts below and
+ * the INSERT of a new delegation's row: the client's active incidents and advisories (one row, for a
+ * LATERAL join), the health rank `sort=health` orders by, and the partner's open service requests.
  */
 export const healthCountsOf = (clientId: string) =>
   `(SELECT count(*) FILTER (WHERE i.classification = 'incident')::int AS incidents,
@@ -27,7 +27,7 @@ export const openRequestsOf = (partnerId: string, clientId: string) =>
   `(SELECT count(*)::int FROM ${table('service_requests')} r
      WHERE r.partner_id = ${partnerId} AND r.client_id = ${clientId} AND r.status <> 'closed')`;
 
-/** Re-derives name, address and tags of list rows from the snapshot and the partner's profile (and the name beside). */
+/** Re-derives name, address and tags of list rows from the snapshot and the profile; the name beside too. */
 export async function refreshProfiles(tx: SqlExecutor, keys: ClientKeys): Promise<void> {
   if (keys.clientIds.length === 0) return;
   await tx.query(
