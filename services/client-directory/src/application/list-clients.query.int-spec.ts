@@ -134,6 +134,9 @@ describe.each(sqlEngines)('client list query on %s', (_label, open) => {
       ['c003', ['vip', 'gold']],
       ['c004', ['vip']],
     ]);
+    const healthyVip = await listClients(t.db, { partnerId: 'p1', tag: 'vip', health: 'healthy' });
+    expect([healthyVip.total, healthyVip.items.length]).toEqual([2, 2]);
+    expect((await listClients(t.db, { partnerId: 'p1', tag: 'vip', health: 'incident' })).total).toBe(0);
   });
 
   it.each(CLIENT_SORTS.flatMap((sort) => (['asc', 'desc'] as const).map((order) => [sort, order] as const)))(

@@ -93,10 +93,6 @@ export const itemOf = (r: Omit<Row, 'exact' | 'k0' | 'k1'>): ClientListItem => (
 class Where {
   readonly values: unknown[] = [];
   readonly parts: string[] = [];
-  /** Whether a part reads the activity table (`a`). */
-  get onActivity(): boolean {
-    return this.parts.some((p) => p.startsWith('a.'));
-  }
   param(value: unknown): string {
     this.values.push(value);
     return `$${this.values.length}`;
@@ -122,7 +118,8 @@ class Where {
  */
 function totalWithoutSearch(base: Where, params: ListClientsParams): string {
   if (params.withTotal === false) return `SELECT -1 AS total`;
-  if (params.tag && base.onActivity)
+  // Only a health filter reads the activity beside the row.
+  if (params.tag && params.health)
     return `SELECT count(*)::int AS total FROM ${BOTH} WHERE ${base.sql} AND a.partner_id = $1 AND a.active`;
   if (params.tag) return `SELECT count(*)::int AS total FROM ${LIST} l WHERE ${base.sql}`;
   return `SELECT coalesce(sum(n), 0)::int AS total FROM ${table('client_list_counts')} WHERE partner_id = $1 ${params.health ? 'AND health_rank = $2' : ''}`;
@@ -219,8 +216,8 @@ export async function listClients(db: SqlExecutor, params: ListClientsParams): P
     // otherwise for the page's rows alone. Sorted by health without a health filter, only the unhealthy
     // matches' ranks (rank < 2, a few in a hundred) are read, from the activity's health index, joined by
     // hash; the rest are healthy (joining every match cost ~4 µs a match: 5,000 took 27-30 ms, not 20).
-    const ranked = sort === 'health' && !base.onActivity;
-    const joined = !ranked && (on === 'a' || base.onActivity);
+    const ranked = sort === 'health' && !params.health;
+    const joined = !ranked && (on === 'a' || Boolean(params.health));
     const w = joined ? withActivity(base.clone()) : base.clone();
     const exact = w.param(search);
     const matchKeys = keys.map((_, i) => `s${i}`).concat('client_id');
