@@ -11,13 +11,20 @@ const ACTIVE = `WHERE delegation_status = 'active'`;
  */
 const GIN_PENDING = `gin_pending_list_limit = 256`;
 
+/** `CREATE INDEX` statements on one table, by index name. */
+const indexesOn = (tableName: string, how: Record<string, string>) =>
+  Object.entries(how).map(([name, rest]) => [
+    name,
+    `CREATE INDEX IF NOT EXISTS ${name} ON ${table(tableName)} ${rest}`,
+  ]);
+
 /**
  * Indexes only the list's queries use, never the projection's own writes, by name: a rebuild drops them
  * for the replay and builds each once at the end (much cheaper than maintaining the trigram indexes row
  * by row), the largest first, two at a time.
  */
 export const CLIENT_LIST_READ_INDEXES: Record<string, string> = Object.fromEntries([
-  ...Object.entries({
+  ...indexesOn('client_list', {
     client_list_domain_trgm: `USING gin (sort_domain gin_trgm_ops) WITH (${GIN_PENDING})`,
     client_list_name_trgm: `USING gin (sort_name gin_trgm_ops) WITH (${GIN_PENDING})`,
     client_list_by_name: `(partner_id, sort_name, client_id) ${ACTIVE}`,
@@ -25,11 +32,11 @@ export const CLIENT_LIST_READ_INDEXES: Record<string, string> = Object.fromEntri
     client_list_by_granted: `(partner_id, granted_at, client_id) ${ACTIVE}`,
     client_list_by_expiry: `(partner_id, expires_sort, client_id) ${ACTIVE}`,
     client_list_tags: `USING gin (tags) WITH (${GIN_PENDING})`,
-  }).map(([name, how]) => [name, `CREATE INDEX IF NOT EXISTS ${name} ON ${table('client_list')} ${how}`]),
-  ...Object.entries({
+  }),
+  ...indexesOn('client_activity', {
     client_activity_by_health: `(partner_id, health_rank, sort_name, client_id) WHERE active`,
     client_activity_by_requests: `(partner_id, open_service_requests, sort_name, client_id) WHERE active`,
-  }).map(([name, how]) => [name, `CREATE INDEX IF NOT EXISTS ${name} ON ${table('client_activity')} ${how}`]),
+  }),
 ]);
 const GIN_INDEXES = Object.keys(CLIENT_LIST_READ_INDEXES).filter((name) =>
   CLIENT_LIST_READ_INDEXES[name].includes(GIN_PENDING),
