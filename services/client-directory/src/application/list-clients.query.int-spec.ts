@@ -5,7 +5,9 @@ import { EventFixtures } from '../testing/event-fixtures.js';
 import { clientListDdl } from '../projections/client-list.ddl.js';
 import { ClientListProjection } from '../projections/client-list.projection.js';
 import { listClients } from './list-clients.query.js';
-import { CLIENT_SORTS, type ListClientsParams } from './client-list.types.js';
+import { indexPattern, searchSample } from './search-window.js';
+import { table } from '../projections/client-directory.schema.js';
+import { CLIENT_SORTS, type ClientListItem, type ListClientsParams } from './client-list.types.js';
 
 const projection = new ClientListProjection();
 const WORDS = [
@@ -70,7 +72,14 @@ describe.each(sqlEngines)('client list query on %s', (_label, open) => {
     f.requestCreated('p1', 'c002', 'r3');
     f.profile('p1', 'c003', 'ClientProfileUpdated', { tags: ['vip', 'gold'], updatedBy: 'u' });
     f.profile('p1', 'c004', 'ClientProfileUpdated', { tags: ['vip'], updatedBy: 'u' });
+    // A partner whose clients share all but a number, for searches on the rarest word of a term.
+    for (let i = 0; i < 300; i++)
+      f.granted('p3', `n${i}`, `Northwind Media ${4000 + i}`, `northwind-media-${4000 + i}.example`);
+    // Holds the rarest word of northwind-media-4007.example, not the term: a candidate, not a match.
+    f.granted('p3', 'n-annex', 'Northwind Media 4007 Annex', 'northwind-media-4007.annex');
     await feed(t.db, f);
+    // Statistics, as autovacuum would gather them, for the searches that read them.
+    await t.db.exec(`ANALYZE ${table('client_list')}`);
   });
   afterAll(async () => t.drop());
 
@@ -98,6 +107,32 @@ describe.each(sqlEngines)('client list query on %s', (_label, open) => {
       );
     },
   );
+
+  it('finds the same rows when the indexes are asked for the rarest words of a term', async () => {
+    const term = 'northwind-media-4007.example';
+    expect(indexPattern(term, await searchSample(t.db))).not.toBeNull();
+    const searches = [term, 'Northwind Media 4012', 'media 40', '4007.exam', 'a-40', 'margie9.example.cn'];
+    for (const partnerId of ['p1', 'p3']) {
+      const all: ClientListItem[] = [];
+      for (let cursor: string | null | undefined; cursor !== null; ) {
+        const page = await listClients(t.db, { partnerId, limit: 200, cursor });
+        all.push(...page.items);
+        cursor = page.nextCursor;
+      }
+      for (const search of [...searches, 'trading 3', 'xyz-4007', '100%_']) {
+        const needle = search.toLowerCase();
+        const expected = all
+          .filter((i) => i.name.toLowerCase().includes(needle) || i.primaryDomain.includes(needle))
+          .map((i) => i.clientId);
+        const found = await listClients(t.db, { partnerId, search, limit: 200 });
+        expect([search, found.total, found.items.map((i) => i.clientId).sort()]).toEqual([
+          search,
+          expected.length,
+          expected.sort(),
+        ]);
+      }
+    }
+  });
 
   it('puts an exact domain match first, then the rest in sort order, across pages', async () => {
     const first = await listClients(t.db, { partnerId: 'p1', search: 'DELTA.cn', limit: 1 });

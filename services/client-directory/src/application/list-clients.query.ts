@@ -1,6 +1,7 @@
 import { invalid, prepared, type SqlExecutor } from '@dap/eventsourcing';
 import { table } from '../projections/client-directory.schema.js';
 import { decodeCursor, encodeCursor, type ClientListCursor } from './client-list.cursor.js';
+import { indexPattern, searchSample } from './search-window.js';
 import type {
   ClientListItem,
   ClientListPage,
@@ -171,8 +172,14 @@ export async function listClients(db: SqlExecutor, params: ListClientsParams): P
   }
   if (params.tag) base.add(`l.tags @> ARRAY[${base.param(params.tag)}]::text[]`);
   if (search) {
-    const p = base.param(likePattern(search));
+    // The indexes are asked for the term's rarest words when it has more than needed (see search-window).
+    const window = indexPattern(search, await searchSample(db));
+    const p = base.param(window ?? likePattern(search));
     base.add(`(l.sort_name LIKE ${p} OR l.sort_domain LIKE ${p})`);
+    if (window) {
+      const term = base.param(search);
+      base.add(`(strpos(l.sort_name, ${term}) > 0 OR strpos(l.sort_domain, ${term}) > 0)`);
+    }
   }
 
   // Where the activity is joined, the partner and status are named on it too, so that its partial
