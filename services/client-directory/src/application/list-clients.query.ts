@@ -219,6 +219,8 @@ export async function listClients(db: SqlExecutor, params: ListClientsParams): P
   } else {
     // The matches come from the trigram indexes once; the total and the page are both taken from
     // them. Rows whose domain is exactly the search term form a group of their own that comes first.
+    // Only their keys are kept (the page's rows are read again by key): keeping every column of 12,500
+    // matches cost a third more (search=northwind 41 -> 30 ms, search=n 123 -> 84 on 100,000 rows).
     // The activity beside a row is joined for every match only when the sort or a filter needs it,
     // otherwise for the page's rows alone. Sorted by health without a health filter, only the unhealthy
     // matches' ranks (rank < 2, a few in a hundred) are read, from the activity's health index, joined by
@@ -236,20 +238,21 @@ export async function listClients(db: SqlExecutor, params: ListClientsParams): P
     const pageOrder = `m.exact DESC, ${orderBy(matchKeys.map((c) => `m.${c}`))}`;
     const matched = ranked
       ? `matched AS MATERIALIZED (
-           SELECT ${LIST_COLUMNS}, l.sort_domain = ${exact} AS exact, l.sort_name AS s1 FROM ${LIST} l WHERE ${w.sql}),
+           SELECT l.client_id, l.sort_domain = ${exact} AS exact, l.sort_name AS s1 FROM ${LIST} l WHERE ${w.sql}),
          unhealthy AS MATERIALIZED (
            SELECT a.client_id, a.health_rank FROM ${ACTIVITY} a
             WHERE a.partner_id = ${partner} AND a.active AND a.health_rank < 2 AND a.client_id IN (SELECT client_id FROM matched)),
          m AS (SELECT matched.*, coalesce(u.health_rank, 2) AS s0 FROM matched LEFT JOIN unhealthy u USING (client_id))`
       : `matched AS MATERIALIZED (
-           SELECT ${LIST_COLUMNS}, l.sort_domain = ${exact} AS exact, ${keys.map(([c], i) => `${on}.${c} AS s${i}`).join(', ')}
+           SELECT l.client_id, l.sort_domain = ${exact} AS exact, ${keys.map(([c], i) => `${on}.${c} AS s${i}`).join(', ')}
              FROM ${joined ? BOTH : `${LIST} l`} WHERE ${w.sql}),
          m AS (SELECT * FROM matched)`;
     rows = await db.query<Row & { total: number }>(
       `WITH ${matched}
        SELECT p.*, c.total FROM (SELECT count(*)::int AS total FROM matched) c
-         LEFT JOIN LATERAL (SELECT m.*, ${ACTIVITY_COLUMNS}, ${keys.map((_, i) => `m.s${i}::text AS k${i}`).join(', ')}
+         LEFT JOIN LATERAL (SELECT ${LIST_COLUMNS}, m.exact, ${ACTIVITY_COLUMNS}, ${keys.map((_, i) => `m.s${i}::text AS k${i}`).join(', ')}
              FROM (SELECT * FROM m WHERE ${position} ORDER BY ${pageOrder} LIMIT ${limit + 1}) m
+             JOIN ${LIST} l ON l.partner_id = ${partner} AND l.client_id = m.client_id
              JOIN ${ACTIVITY} a ON a.partner_id = ${partner} AND a.client_id = m.client_id
             ORDER BY ${pageOrder}) p ON true`,
       w.values,
