@@ -16,16 +16,19 @@ import { upcast, type Upcasters } from '../upcasting.js';
 import { ident, literal, migrate, prepared, type PreparedText, type SqlClient } from './sql-client.js';
 
 /**
- * DDL for one service's store: `<schema>.events` and its append function.
+ * DDL for one service's store: `<schema>.events`, its append function and its reader of the global log.
  *
- * `transaction_id` is the appending transaction's id. Appends draw their transaction id and their
- * positions together, inside a lock held only for that (never while the rows are inserted, never
- * through COMMIT), so positions ascend with transaction ids. A reader returns only events whose
- * transaction is older than every transaction still running (`pg_snapshot_xmin`): each of them is
- * committed or rolled back, and so is every event below it. A reader that has seen position p
- * therefore never finds a smaller one later, while independent appends still insert and commit (and
- * flush) in parallel. Appends hold a shared in-flight lock to their end, so that readers wait only for
- * appends in flight (see `readAll`).
+ * Appends draw their positions from the store's sequence without any lock between them, insert, and
+ * commit in parallel, so commits can become visible out of position order. What keeps a reader from
+ * passing a position whose event is not visible yet: every append holds two shared advisory locks to the
+ * end of its transaction, one saying it is in flight (taken before it draws a position) and one naming
+ * the first position it drew. `read_events` first reads the sequence (no position drawn before that read
+ * is higher: the horizon), then the locks: an append in flight that drew a position at or below the
+ * horizon took its in-flight lock before, so it is there, with its first position, or without one yet
+ * (then nothing past `after` is settled). Every position up to the horizon and below every first
+ * position in flight belongs to an append that has ended, committed (visible to the snapshot of the
+ * read that follows) or rolled back: those events are settled, and a reader that passed them never
+ * finds one below them later. Only appends to this store hold readers back, for as long as they run.
  */
 export const eventStoreDdl = (schema: string) => `
   CREATE SCHEMA IF NOT EXISTS ${ident(schema)};
@@ -40,6 +43,7 @@ export const eventStoreDdl = (schema: string) => `
     data jsonb NOT NULL,
     metadata jsonb NOT NULL,
     recorded_at timestamptz NOT NULL,
+    -- Readers went by it until 2026-12 (positions were drawn with the transaction id, under a lock).
     transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
     UNIQUE (stream_id, stream_version)
   );
@@ -54,15 +58,14 @@ export const eventStoreDdl = (schema: string) => `
   -- took an append from ~0.5 to ~0.3 ms of server time (pgbench, one connection, embedded server).
   SET plan_cache_mode = force_generic_plan AS $fn$
   DECLARE
-    lock_key constant bigint := hashtext(${literal(`dap:append:${schema}`)});
     behind text;
     positions bigint[];
   BEGIN
     IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
       RAISE EXCEPTION 'an append must be the only write of its transaction' USING ERRCODE = 'DAP01';
     END IF;
-    -- Held to the end of the transaction: readers tell in-flight appends from other transactions by it.
-    PERFORM pg_advisory_xact_lock_shared(${IN_FLIGHT_CLASS}, ${inFlightKey(schema)});
+    -- In flight until the transaction ends, from before a position is drawn (see read_events).
+    PERFORM ${inFlightLock(schema)};
     -- An exact expected version must exist (a higher one makes the insert collide on the unique key).
     SELECT u.s INTO behind FROM unnest(streams, expected) AS u(s, x)
      WHERE u.x > 0 AND NOT EXISTS (SELECT 1 FROM ${ident(schema)}.events e WHERE e.stream_id = u.s AND e.stream_version = u.x)
@@ -70,19 +73,11 @@ export const eventStoreDdl = (schema: string) => `
     IF behind IS NOT NULL THEN
       RAISE EXCEPTION 'stream % is behind its expected version', behind USING ERRCODE = 'DAP09', DETAIL = behind;
     END IF;
-    -- Only the transaction id and the positions are drawn under the store's lock (so that they ascend
-    -- together); the rows are inserted after it, in parallel with other appends.
-    PERFORM pg_advisory_lock(lock_key);
-    BEGIN
-      PERFORM pg_current_xact_id();
-      SELECT array_agg(p ORDER BY p) INTO positions
-        FROM (SELECT nextval(${literal(`${ident(schema)}.events_global_position_seq`)}) AS p
-                FROM generate_series(1, cardinality(ids))) g;
-    EXCEPTION WHEN OTHERS OR QUERY_CANCELED THEN
-      PERFORM pg_advisory_unlock(lock_key);
-      RAISE;
-    END;
-    PERFORM pg_advisory_unlock(lock_key);
+    SELECT array_agg(p ORDER BY p) INTO positions
+      FROM (SELECT nextval(${literal(`${ident(schema)}.events_global_position_seq`)}) AS p
+              FROM generate_series(1, cardinality(ids))) g;
+    -- Readers hold back everything from this append's first position until it ends.
+    PERFORM pg_advisory_xact_lock_shared(${positionLockBase(schema)}::bigint + positions[1]);
     RETURN QUERY
     INSERT INTO ${ident(schema)}.events AS t (global_position, event_id, stream_id, stream_version, type, schema_version, partner_id, data, metadata, recorded_at)
     SELECT positions[ev.n], ev.id, a.s, a.base + ev.seq, ev.t, ev.sv, partner, ev.d, meta, at
@@ -92,12 +87,52 @@ export const eventStoreDdl = (schema: string) => `
               FROM unnest(streams, expected) WITH ORDINALITY AS u(s, x, k)) a ON a.k = ev.k
      ORDER BY ev.n
     RETURNING t.event_id, t.global_position, t.stream_version;
+  END $fn$;
+  -- The global log after a position, at most max_count events, each marked settled or not (see above).
+  -- VOLATILE: each statement takes its own snapshot, in this order.
+  CREATE OR REPLACE FUNCTION ${ident(schema)}.read_events(after bigint, max_count int)
+  RETURNS TABLE (global_position bigint, event_id uuid, stream_id text, stream_version int, type text,
+                 schema_version int, partner_id text, data jsonb, metadata jsonb, recorded_at timestamptz, settled boolean)
+  LANGUAGE plpgsql VOLATILE AS $fn$
+  DECLARE
+    horizon bigint;
+    bound bigint;
+  BEGIN
+    SELECT CASE WHEN s.is_called THEN s.last_value ELSE 0 END INTO horizon
+      FROM ${ident(schema)}.events_global_position_seq s;
+    -- One reading of the lock table for both: the appends to this store in flight, and their first positions.
+    WITH locks AS MATERIALIZED (
+           SELECT l.pid, l.classid, l.objid, l.objsubid FROM pg_locks l
+            WHERE l.locktype = 'advisory' AND l.granted
+              AND l.database = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())),
+         firsts AS (
+           SELECT l.pid, min(((l.classid::bigint << 32) | l.objid::bigint) - ${positionLockBase(schema)}::bigint) AS first
+             FROM locks l WHERE l.objsubid = 1 AND l.classid::bigint >> 16 = ${positionLockTag(schema)} GROUP BY l.pid)
+    SELECT CASE WHEN bool_or(f.first IS NULL) THEN after ELSE least(horizon, min(f.first) - 1) END INTO bound
+      FROM locks i LEFT JOIN firsts f ON f.pid = i.pid
+     WHERE i.classid = ${IN_FLIGHT_CLASS} AND i.objid = ${inFlightKey(schema)} AND i.objsubid = 2;
+    bound := coalesce(bound, horizon);
+    RETURN QUERY
+    SELECT e.global_position, e.event_id, e.stream_id, e.stream_version, e.type, e.schema_version, e.partner_id,
+           e.data, e.metadata, e.recorded_at, e.global_position <= bound
+      FROM ${ident(schema)}.events e WHERE e.global_position > after ORDER BY e.global_position LIMIT max_count;
   END $fn$;`;
 
 /** Advisory lock ids (two int4 keys, positive so that they equal pg_locks' oid columns) of in-flight appends. */
 const IN_FLIGHT_CLASS = 0x0da9;
-const inFlightKey = (schema: string) =>
+const hashOf = (schema: string) =>
   parseInt(createHash('sha256').update(schema).digest('hex').slice(0, 7), 16);
+const inFlightKey = hashOf;
+/** The lock an append takes first, held to its end (exported for the test of a stalled append). */
+export const inFlightLock = (schema: string) =>
+  `pg_advisory_xact_lock_shared(${IN_FLIGHT_CLASS}, ${inFlightKey(schema)})`;
+/**
+ * The position an append drew first is published as one bigint advisory lock: its upper 16 bits a tag
+ * of the store (1..0x7ffe, never 0 or 0xffff, which `hashtext` locks of other code sign-extend to), the
+ * lower 48 bits the position.
+ */
+const positionLockTag = (schema: string) => 1 + (hashOf(`${schema}:position`) % 0x7ffe);
+const positionLockBase = (schema: string) => (BigInt(positionLockTag(schema)) << 48n).toString();
 
 interface EventRow {
   global_position: number;
@@ -112,50 +147,21 @@ interface EventRow {
   recorded_at: Date;
 }
 
-/** The global log after $1, at most $2 events, each marked settled when older than every running transaction. */
-const readAllSql = (table: string) =>
-  `SELECT ${COLUMNS}, transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot())) AS settled
-     FROM ${table} WHERE global_position > $1 ORDER BY global_position LIMIT $2`;
-
-/**
- * The same, settled by the exact test: of the transactions running at the snapshot, only appends to
- * this store in flight (they hold its in-flight lock) or ones that ended since hold an event back.
- * Order matters: the snapshot (statement start), then the in-flight locks, then each xid's status: an
- * append that ends between the lock read and the status check still counts as a blocker.
- */
-const readAllSettledSql = (table: string, store: string) =>
-  `WITH snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
-        appending AS MATERIALIZED (
-          SELECT coalesce(array_agg(t.transactionid), '{}') AS xids
-            FROM pg_locks a JOIN pg_locks t ON t.pid = a.pid AND t.locktype = 'transactionid'
-           WHERE a.locktype = 'advisory' AND a.classid = ${IN_FLIGHT_CLASS} AND a.objid = ${inFlightKey(store)}
-             AND a.objsubid = 2 AND a.granted),
-        bound AS (
-          SELECT coalesce(
-            (SELECT min(x) FROM appending, snapshot, pg_snapshot_xip(snapshot.s) AS x
-              WHERE xid(x) = ANY (appending.xids) OR pg_xact_status(x) <> 'in progress'),
-            (SELECT pg_snapshot_xmax(s) FROM snapshot)) AS xid)
-   SELECT ${COLUMNS}, transaction_id < (SELECT xid FROM bound) AS settled
-     FROM ${table} WHERE global_position > $1 ORDER BY global_position LIMIT $2`;
-
-/** How many times a read waits (about a millisecond each) for older transactions to finish. */
+/** How many times a read waits (about a millisecond each) for appends in flight to end. */
 const SETTLE_ATTEMPTS = 200;
 
 const COLUMNS = `global_position, event_id, stream_id, stream_version, type, schema_version, partner_id, data, metadata, recorded_at`;
 
 /**
  * The `sql` event store on PostgreSQL. An append is one statement (`append_events`, one round trip,
- * its own transaction); reads of the global log stop below the oldest running transaction, so that a
- * late commit is never skipped (see `eventStoreDdl`).
+ * its own transaction); a read of the global log is one (`read_events`), and stops below the appends
+ * in flight, so that a late commit is never skipped (see `eventStoreDdl`).
  */
 export class SqlEventStore implements EventStore {
   private readonly table: string;
   private readonly signal;
   /** The statements every command and consumer batch runs, planned once per connection. */
-  private readonly sql: Record<
-    'forward' | 'backward' | 'streams' | 'append' | 'readAll' | 'readAllSettled',
-    PreparedText
-  >;
+  private readonly sql: Record<'forward' | 'backward' | 'streams' | 'append' | 'readAll', PreparedText>;
 
   constructor(
     private readonly db: SqlClient,
@@ -176,8 +182,7 @@ export class SqlEventStore implements EventStore {
       append: prepared(
         `SELECT event_id, global_position, stream_version FROM ${ident(name)}.append_events($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11)`,
       ),
-      readAll: prepared(readAllSql(this.table)),
-      readAllSettled: prepared(readAllSettledSql(this.table, name)),
+      readAll: prepared(`SELECT * FROM ${ident(name)}.read_events($1, $2)`),
     };
   }
 
@@ -288,19 +293,13 @@ export class SqlEventStore implements EventStore {
   }
 
   /**
-   * Returns only settled events: none of them can have an unseen event below it. An event is settled
-   * when every transaction that was running at the read's snapshot and might still be appending to this
-   * store below it has ended. First the cheap test (older than every running transaction); when that
-   * holds some back, the exact one: of the transactions running at the snapshot, only appends to this
-   * store in flight (they hold the store's in-flight lock) or ones that ended since count. A long
-   * transaction elsewhere on the server therefore does not hold readers back. What is still held back
-   * is retried for a moment, since appends in flight are short.
+   * Returns only settled events: none of them can have an unseen event below it (`read_events`, one
+   * round trip: below the first position of every append to this store in flight). Events held back
+   * are retried for a moment, since appends in flight are short.
    */
   async readAll(after: number, maxCount: number): Promise<EventEnvelope[]> {
     for (let attempt = 1; ; attempt++) {
-      let rows = await this.db.query<EventRow & { settled: boolean }>(this.sql.readAll, [after, maxCount]);
-      if (rows.every((row) => row.settled)) return rows.map((row) => this.toEnvelope(row));
-      rows = await this.db.query<EventRow & { settled: boolean }>(this.sql.readAllSettled, [after, maxCount]);
+      const rows = await this.db.query<EventRow & { settled: boolean }>(this.sql.readAll, [after, maxCount]);
       const unsettled = rows.findIndex((row) => !row.settled);
       if (unsettled === -1) return rows.map((row) => this.toEnvelope(row));
       if (unsettled > 0 || attempt >= SETTLE_ATTEMPTS)
