@@ -18,8 +18,12 @@ import {
 import type { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../ops/metrics.js';
 import { EventStores } from './event-stores.js';
+import { analyzeChangedTables } from './table-statistics.js';
 import { joinWorkerBridge } from './worker-bridge.js';
 import { APP_CONFIG, KAFKA, LOGGER, SQL_CLIENT } from './tokens.js';
+
+/** How often, where the server's autovacuum is off, the consumers' tables are checked for ANALYZE. */
+const STATISTICS_CHECK_MS = 10_000;
 
 /**
  * Runs the consumers (projections, process managers) that service modules register while they
@@ -33,6 +37,8 @@ import { APP_CONFIG, KAFKA, LOGGER, SQL_CLIENT } from './tokens.js';
 export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly registered: { schema: string; consumer: EventConsumer }[] = [];
   private readonly sources: EventSource[] = [];
+  private statisticsTimer?: NodeJS.Timeout;
+  private analyzing: Promise<void> | null = null;
 
   constructor(
     @Inject(SQL_CLIENT) private readonly db: SqlClient,
@@ -58,7 +64,7 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
     joinWorkerBridge(this.progress, this.config.backgroundWork);
     // An extra HTTP worker of the standalone process: another worker runs the consumers.
     if (!this.config.backgroundWork) return;
-    await this.warnWithoutAutovacuum();
+    await this.keepStatisticsWithoutAutovacuum();
     const onError = (consumer: string, error: unknown) =>
       this.logger.warn({ err: error, consumer }, 'consumer failed, retrying');
     let newSource: (inbox: IdempotentConsumer) => EventSource;
@@ -94,17 +100,32 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
     }
   }
 
-  /** Read tables get their statistics from autovacuum; without it, list queries can be planned badly. */
-  private async warnWithoutAutovacuum(): Promise<void> {
+  /**
+   * Read tables get their statistics from autovacuum. Where the server's is off, this process analyzes
+   * its consumers' tables itself when enough of them changed, checked every {@link STATISTICS_CHECK_MS}.
+   */
+  private async keepStatisticsWithoutAutovacuum(): Promise<void> {
     const [row] = await this.db.query<{ autovacuum: string }>('SHOW autovacuum').catch(() => []);
-    if (row && row.autovacuum !== 'on')
-      this.logger.warn(
-        'autovacuum is off on this PostgreSQL server: read tables get no statistics, so list and search queries may be planned badly; turn it on, or run ANALYZE after large loads (rebuild-projection does)',
-      );
+    if (!row || row.autovacuum === 'on') return;
+    this.logger.warn(
+      'autovacuum is off on this PostgreSQL server: the services analyze their own read tables when enough of their rows changed, as autovacuum would; turn it on for vacuuming',
+    );
+    const schemas = [...new Set(this.registered.map((r) => r.schema))];
+    this.statisticsTimer = setInterval(() => {
+      if (this.analyzing) return;
+      this.analyzing = analyzeChangedTables(this.db, schemas)
+        .then(
+          (tables) => void (tables.length && this.logger.info({ tables }, 'analyzed changed tables')),
+          (err: unknown) => this.logger.warn({ err }, 'analyzing changed tables failed'),
+        )
+        .finally(() => (this.analyzing = null));
+    }, STATISTICS_CHECK_MS).unref();
   }
 
   /** Stops fetching, lets in-flight batches commit, then stops the relays (before the database closes). */
   async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.statisticsTimer);
+    await this.analyzing;
     await Promise.all(this.sources.map((s) => s.stop()));
     await this.kafka?.stop();
   }
