@@ -1,5 +1,8 @@
 import { EventEmitter } from 'node:events';
 
+/** The key of a consumer's place in a source, for the reads waiting on it. */
+const waitKey = (consumer: string, source: string) => `${consumer}\u0000${source}`;
+
 /**
  * How far each consumer has got in each source store, in this process. Read endpoints wait on it for
  * X-Min-Position; /metrics and /health/ready read lag from it.
@@ -46,7 +49,7 @@ export class ConsumerProgress {
 
   /** Whether a read in this process is waiting for `consumer` to get further in `source`. */
   waitedFor(consumer: string, source: string): boolean {
-    return (this.waiting.get(`${consumer}\u0000${source}`) ?? 0) > 0;
+    return (this.waiting.get(waitKey(consumer, source)) ?? 0) > 0;
   }
 
   follows(consumer: string, source: string): boolean {
@@ -76,7 +79,7 @@ export class ConsumerProgress {
     const relevant = consumers.filter((c) => this.follows(c, source));
     const done = () => relevant.every((c) => this.position(c, source) >= position);
     if (done()) return true;
-    const keys = relevant.map((c) => `${c}\u0000${source}`);
+    const keys = relevant.map((c) => waitKey(c, source));
     for (const key of keys) this.waiting.set(key, (this.waiting.get(key) ?? 0) + 1);
     this.want(relevant, source);
     return new Promise<boolean>((resolve) => {

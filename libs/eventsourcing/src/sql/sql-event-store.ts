@@ -100,7 +100,8 @@ export const eventStoreDdl = (schema: string) => `
   BEGIN
     SELECT CASE WHEN s.is_called THEN s.last_value ELSE 0 END INTO horizon
       FROM ${ident(schema)}.events_global_position_seq s;
-    -- One reading of the lock table for both: the appends to this store in flight, and their first positions.
+    -- One reading of the lock table for both: the appends to this store in flight, and their first positions
+    -- (none in flight: least() ignores the null minimum, and the bound is the horizon).
     WITH locks AS MATERIALIZED (
            SELECT l.pid, l.classid, l.objid, l.objsubid FROM pg_locks l
             WHERE l.locktype = 'advisory' AND l.granted
@@ -111,7 +112,6 @@ export const eventStoreDdl = (schema: string) => `
     SELECT CASE WHEN bool_or(f.first IS NULL) THEN after ELSE least(horizon, min(f.first) - 1) END INTO bound
       FROM locks i LEFT JOIN firsts f ON f.pid = i.pid
      WHERE i.classid = ${IN_FLIGHT_CLASS} AND i.objid = ${inFlightKey(schema)} AND i.objsubid = 2;
-    bound := coalesce(bound, horizon);
     RETURN QUERY
     SELECT e.global_position, e.event_id, e.stream_id, e.stream_version, e.type, e.schema_version, e.partner_id,
            e.data, e.metadata, e.recorded_at, e.global_position <= bound

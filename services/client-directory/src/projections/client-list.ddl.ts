@@ -1,5 +1,5 @@
 import { literal } from '@dap/eventsourcing';
-import { table } from './client-directory.schema.js';
+import { CLIENT_DIRECTORY, table } from './client-directory.schema.js';
 
 const ACTIVE = `WHERE delegation_status = 'active'`;
 /**
@@ -109,7 +109,7 @@ export const clientListDdl = `
   DO $$
   BEGIN
     IF EXISTS (SELECT FROM information_schema.columns
-                WHERE table_schema = 'client-directory' AND table_name = 'client_list' AND column_name = 'health_rank') THEN
+                WHERE table_schema = ${literal(CLIENT_DIRECTORY)} AND table_name = 'client_list' AND column_name = 'health_rank') THEN
       DROP TRIGGER IF EXISTS client_list_counting ON ${table('client_list')};
       DROP TRIGGER IF EXISTS client_list_counting_insert ON ${table('client_list')};
       DROP TRIGGER IF EXISTS client_list_counting_update ON ${table('client_list')};
