@@ -64,6 +64,11 @@ export function eventStoreContract(label: string, factory: StoreFactory, { durab
       await store.appendToStream(id, [ev('A')], 0, meta);
       await expect(store.appendToStream(id, [ev('B')], 0, meta)).rejects.toBeInstanceOf(ConcurrencyError);
       await expect(store.appendToStream(id, [ev('B')], 5, meta)).rejects.toBeInstanceOf(ConcurrencyError);
+      // The same with two events (the SQL store appends one event by a shorter path than several).
+      for (const expected of [0, 5])
+        await expect(store.appendToStream(id, [ev('B'), ev('C')], expected, meta)).rejects.toBeInstanceOf(
+          ConcurrencyError,
+        );
       expect((await store.readStream(id)).map((e) => e.type)).toEqual(['A']);
       await store.appendToStream(id, [ev('B')], 'any', meta);
       expect(await store.readStream(id)).toHaveLength(2);

@@ -59,6 +59,7 @@ export const eventStoreDdl = (schema: string) => `
   SET plan_cache_mode = force_generic_plan AS $fn$
   DECLARE
     behind text;
+    drawn bigint;
     positions bigint[];
   BEGIN
     IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
@@ -66,6 +67,22 @@ export const eventStoreDdl = (schema: string) => `
     END IF;
     -- In flight until the transaction ends, from before a position is drawn (see read_events).
     PERFORM ${inFlightLock(schema)};
+    IF cardinality(ids) = 1 AND cardinality(streams) = 1 THEN
+      -- One event on one stream (most commands): the same steps without unnesting arrays and joining them,
+      -- which took about a third of the function's server time.
+      IF expected[1] > 0 AND NOT EXISTS (SELECT 1 FROM ${ident(schema)}.events e WHERE e.stream_id = streams[1] AND e.stream_version = expected[1]) THEN
+        RAISE EXCEPTION 'stream % is behind its expected version', streams[1] USING ERRCODE = 'DAP09', DETAIL = streams[1];
+      END IF;
+      drawn := nextval(${literal(`${ident(schema)}.events_global_position_seq`)});
+      PERFORM pg_advisory_xact_lock_shared(${positionLockBase(schema)}::bigint + drawn);
+      RETURN QUERY
+      INSERT INTO ${ident(schema)}.events AS t (global_position, event_id, stream_id, stream_version, type, schema_version, partner_id, data, metadata, recorded_at)
+      VALUES (drawn, ids[1], streams[1],
+              coalesce(expected[1], (SELECT max(e.stream_version) FROM ${ident(schema)}.events e WHERE e.stream_id = streams[1]), 0) + 1,
+              types[1], schema_versions[1], partner, datas->0, meta, at)
+      RETURNING t.event_id, t.global_position, t.stream_version;
+      RETURN;
+    END IF;
     -- An exact expected version must exist (a higher one makes the insert collide on the unique key).
     SELECT u.s INTO behind FROM unnest(streams, expected) AS u(s, x)
      WHERE u.x > 0 AND NOT EXISTS (SELECT 1 FROM ${ident(schema)}.events e WHERE e.stream_id = u.s AND e.stream_version = u.x)
