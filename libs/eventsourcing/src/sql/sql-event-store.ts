@@ -30,7 +30,14 @@ import { ident, literal, migrate, prepared, type PreparedText, type SqlClient } 
  * read that follows) or rolled back: those events are settled, and a reader that passed them never
  * finds one below them later. Only appends to this store hold readers back, for as long as they run.
  */
-export const eventStoreDdl = (schema: string) => `
+export function eventStoreDdl(schema: string): string {
+  const events = `${ident(schema)}.events`;
+  const sequence = literal(`${events}_global_position_seq`);
+  const insert = `INSERT INTO ${events} AS t (global_position, event_id, stream_id, stream_version, type, schema_version, partner_id, data, metadata, recorded_at)`;
+  const returning = `RETURNING t.event_id, t.global_position, t.stream_version`;
+  const behind = (stream: string) =>
+    `RAISE EXCEPTION 'stream % is behind its expected version', ${stream} USING ERRCODE = 'DAP09', DETAIL = ${stream}`;
+  return `
   CREATE SCHEMA IF NOT EXISTS ${ident(schema)};
   CREATE TABLE IF NOT EXISTS ${ident(schema)}.events (
     global_position bigserial PRIMARY KEY,
@@ -71,16 +78,16 @@ export const eventStoreDdl = (schema: string) => `
       -- One event on one stream (most commands): the same steps without unnesting arrays and joining them,
       -- which took about a third of the function's server time.
       IF expected[1] > 0 AND NOT EXISTS (SELECT 1 FROM ${ident(schema)}.events e WHERE e.stream_id = streams[1] AND e.stream_version = expected[1]) THEN
-        RAISE EXCEPTION 'stream % is behind its expected version', streams[1] USING ERRCODE = 'DAP09', DETAIL = streams[1];
+        ${behind('streams[1]')};
       END IF;
-      drawn := nextval(${literal(`${ident(schema)}.events_global_position_seq`)});
+      drawn := nextval(${sequence});
       PERFORM pg_advisory_xact_lock_shared(${positionLockBase(schema)}::bigint + drawn);
       RETURN QUERY
-      INSERT INTO ${ident(schema)}.events AS t (global_position, event_id, stream_id, stream_version, type, schema_version, partner_id, data, metadata, recorded_at)
+      ${insert}
       VALUES (drawn, ids[1], streams[1],
               coalesce(expected[1], (SELECT max(e.stream_version) FROM ${ident(schema)}.events e WHERE e.stream_id = streams[1]), 0) + 1,
               types[1], schema_versions[1], partner, datas->0, meta, at)
-      RETURNING t.event_id, t.global_position, t.stream_version;
+      ${returning};
       RETURN;
     END IF;
     -- An exact expected version must exist (a higher one makes the insert collide on the unique key).
@@ -88,22 +95,22 @@ export const eventStoreDdl = (schema: string) => `
      WHERE u.x > 0 AND NOT EXISTS (SELECT 1 FROM ${ident(schema)}.events e WHERE e.stream_id = u.s AND e.stream_version = u.x)
      LIMIT 1;
     IF behind IS NOT NULL THEN
-      RAISE EXCEPTION 'stream % is behind its expected version', behind USING ERRCODE = 'DAP09', DETAIL = behind;
+      ${behind('behind')};
     END IF;
     SELECT array_agg(p ORDER BY p) INTO positions
-      FROM (SELECT nextval(${literal(`${ident(schema)}.events_global_position_seq`)}) AS p
+      FROM (SELECT nextval(${sequence}) AS p
               FROM generate_series(1, cardinality(ids))) g;
     -- Readers hold back everything from this append's first position until it ends.
     PERFORM pg_advisory_xact_lock_shared(${positionLockBase(schema)}::bigint + positions[1]);
     RETURN QUERY
-    INSERT INTO ${ident(schema)}.events AS t (global_position, event_id, stream_id, stream_version, type, schema_version, partner_id, data, metadata, recorded_at)
+    ${insert}
     SELECT positions[ev.n], ev.id, a.s, a.base + ev.seq, ev.t, ev.sv, partner, ev.d, meta, at
       FROM ROWS FROM (unnest(ids), unnest(types), unnest(schema_versions), jsonb_array_elements(datas), unnest(stream_of), unnest(seq))
            WITH ORDINALITY AS ev(id, t, sv, d, k, seq, n)
       JOIN (SELECT u.k, u.s, coalesce(u.x, (SELECT max(e.stream_version) FROM ${ident(schema)}.events e WHERE e.stream_id = u.s), 0) AS base
               FROM unnest(streams, expected) WITH ORDINALITY AS u(s, x, k)) a ON a.k = ev.k
      ORDER BY ev.n
-    RETURNING t.event_id, t.global_position, t.stream_version;
+    ${returning};
   END $fn$;
   -- The global log after a position, at most max_count events, each marked settled or not (see above).
   -- VOLATILE: each statement takes its own snapshot, in this order.
@@ -134,6 +141,7 @@ export const eventStoreDdl = (schema: string) => `
            e.data, e.metadata, e.recorded_at, e.global_position <= bound
       FROM ${ident(schema)}.events e WHERE e.global_position > after ORDER BY e.global_position LIMIT max_count;
   END $fn$;`;
+}
 
 /** Advisory lock ids (two int4 keys, positive so that they equal pg_locks' oid columns) of in-flight appends. */
 const IN_FLIGHT_CLASS = 0x0da9;
