@@ -39,7 +39,7 @@ export function eventStoreDdl(schema: string): string {
     `RAISE EXCEPTION 'stream % is behind its expected version', ${stream} USING ERRCODE = 'DAP09', DETAIL = ${stream}`;
   return `
   CREATE SCHEMA IF NOT EXISTS ${ident(schema)};
-  CREATE TABLE IF NOT EXISTS ${ident(schema)}.events (
+  CREATE TABLE IF NOT EXISTS ${events} (
     global_position bigserial PRIMARY KEY,
     event_id uuid NOT NULL UNIQUE,
     stream_id text NOT NULL,
@@ -54,7 +54,7 @@ export function eventStoreDdl(schema: string): string {
     transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
     UNIQUE (stream_id, stream_version)
   );
-  ALTER TABLE ${ident(schema)}.events ADD COLUMN IF NOT EXISTS transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id();
+  ALTER TABLE ${events} ADD COLUMN IF NOT EXISTS transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id();
   -- The payloads were a jsonb[] until 2026-12: one JSON array parses in a sixth of the time.
   DROP FUNCTION IF EXISTS ${ident(schema)}.append_events(text[], int[], int[], int[], uuid[], text[], int[], jsonb[], text, jsonb, timestamptz);
   CREATE OR REPLACE FUNCTION ${ident(schema)}.append_events(
@@ -77,7 +77,7 @@ export function eventStoreDdl(schema: string): string {
     IF cardinality(ids) = 1 AND cardinality(streams) = 1 THEN
       -- One event on one stream (most commands): the same steps without unnesting arrays and joining them,
       -- which took about a third of the function's server time.
-      IF expected[1] > 0 AND NOT EXISTS (SELECT 1 FROM ${ident(schema)}.events e WHERE e.stream_id = streams[1] AND e.stream_version = expected[1]) THEN
+      IF expected[1] > 0 AND NOT EXISTS (SELECT 1 FROM ${events} e WHERE e.stream_id = streams[1] AND e.stream_version = expected[1]) THEN
         ${behind('streams[1]')};
       END IF;
       drawn := nextval(${sequence});
@@ -85,14 +85,14 @@ export function eventStoreDdl(schema: string): string {
       RETURN QUERY
       ${insert}
       VALUES (drawn, ids[1], streams[1],
-              coalesce(expected[1], (SELECT max(e.stream_version) FROM ${ident(schema)}.events e WHERE e.stream_id = streams[1]), 0) + 1,
+              coalesce(expected[1], (SELECT max(e.stream_version) FROM ${events} e WHERE e.stream_id = streams[1]), 0) + 1,
               types[1], schema_versions[1], partner, datas->0, meta, at)
       ${returning};
       RETURN;
     END IF;
     -- An exact expected version must exist (a higher one makes the insert collide on the unique key).
     SELECT u.s INTO behind FROM unnest(streams, expected) AS u(s, x)
-     WHERE u.x > 0 AND NOT EXISTS (SELECT 1 FROM ${ident(schema)}.events e WHERE e.stream_id = u.s AND e.stream_version = u.x)
+     WHERE u.x > 0 AND NOT EXISTS (SELECT 1 FROM ${events} e WHERE e.stream_id = u.s AND e.stream_version = u.x)
      LIMIT 1;
     IF behind IS NOT NULL THEN
       ${behind('behind')};
@@ -107,7 +107,7 @@ export function eventStoreDdl(schema: string): string {
     SELECT positions[ev.n], ev.id, a.s, a.base + ev.seq, ev.t, ev.sv, partner, ev.d, meta, at
       FROM ROWS FROM (unnest(ids), unnest(types), unnest(schema_versions), jsonb_array_elements(datas), unnest(stream_of), unnest(seq))
            WITH ORDINALITY AS ev(id, t, sv, d, k, seq, n)
-      JOIN (SELECT u.k, u.s, coalesce(u.x, (SELECT max(e.stream_version) FROM ${ident(schema)}.events e WHERE e.stream_id = u.s), 0) AS base
+      JOIN (SELECT u.k, u.s, coalesce(u.x, (SELECT max(e.stream_version) FROM ${events} e WHERE e.stream_id = u.s), 0) AS base
               FROM unnest(streams, expected) WITH ORDINALITY AS u(s, x, k)) a ON a.k = ev.k
      ORDER BY ev.n
     ${returning};
@@ -123,7 +123,7 @@ export function eventStoreDdl(schema: string): string {
     bound bigint;
   BEGIN
     SELECT CASE WHEN s.is_called THEN s.last_value ELSE 0 END INTO horizon
-      FROM ${ident(schema)}.events_global_position_seq s;
+      FROM ${events}_global_position_seq s;
     -- One reading of the lock table for both: the appends to this store in flight, and their first positions
     -- (none in flight: least() ignores the null minimum, and the bound is the horizon).
     WITH locks AS MATERIALIZED (
@@ -139,7 +139,7 @@ export function eventStoreDdl(schema: string): string {
     RETURN QUERY
     SELECT e.global_position, e.event_id, e.stream_id, e.stream_version, e.type, e.schema_version, e.partner_id,
            e.data, e.metadata, e.recorded_at, e.global_position <= bound
-      FROM ${ident(schema)}.events e WHERE e.global_position > after ORDER BY e.global_position LIMIT max_count;
+      FROM ${events} e WHERE e.global_position > after ORDER BY e.global_position LIMIT max_count;
   END $fn$;`;
 }
 
