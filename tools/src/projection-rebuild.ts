@@ -65,7 +65,7 @@ export async function rebuildProjection(
       if (batch.length === 0) break;
       next = store.readAll(batch[batch.length - 1].globalPosition, size);
       next.catch(() => undefined); // awaited next turn; not an unhandled rejection if the apply throws first
-      position = await inbox.applyOrdered(consumer, source, batch);
+      position = await inbox.applyOrdered(consumer, source, batch, position);
       events += batch.length;
       options.onProgress?.(source, position);
     }

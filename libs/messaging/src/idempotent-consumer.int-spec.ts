@@ -105,3 +105,43 @@ describe('IdempotentConsumer: a oneAtATime consumer', () => {
     expect(duringHold).toEqual(['held', 'other']);
   });
 });
+
+describe('IdempotentConsumer: a batch applied from the checkpoint its caller expects', () => {
+  let t: TestDatabase;
+  let inbox: IdempotentConsumer;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    inbox = await new IdempotentConsumer(t.db, 'sink').migrate();
+    await t.db.exec(`CREATE TABLE sink.applied (subject text NOT NULL)`);
+  });
+  afterAll(async () => t.drop());
+
+  /** A consumer whose every application of an event is a row in sink.applied (so twice shows). */
+  const recorder: EventConsumer = {
+    name: 'sink.recorder',
+    sources: ['a'],
+    handle: (e, tx) => recorder.handleBatch!([e], tx),
+    async handleBatch(events, tx) {
+      await tx.query(`INSERT INTO sink.applied SELECT unnest($1::text[])`, [events.map((e) => e.subject)]);
+    },
+  };
+  const events = [1, 2, 3, 4, 5].map((p) => event('a', `e${p}`, p));
+  const applied = async () =>
+    (await t.db.query<{ subject: string }>(`SELECT subject FROM sink.applied ORDER BY subject`)).map(
+      (r) => r.subject,
+    );
+
+  it('applies once what a stale expectation would apply twice, and moves to the batch end', async () => {
+    expect(await inbox.applyOrdered(recorder, 'a', events.slice(0, 3), 0)).toBe(3);
+    // The caller still thinks 0 (another process moved the checkpoint to 3 meanwhile).
+    expect(await inbox.applyOrdered(recorder, 'a', events, 0)).toBe(5);
+    expect(await applied()).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']);
+    expect(await inbox.checkpoint('sink.recorder', 'a')).toBe(5);
+  });
+
+  it('skips a batch wholly at or below the checkpoint, expected or not', async () => {
+    expect(await inbox.applyOrdered(recorder, 'a', events, 5)).toBe(5);
+    expect(await inbox.applyOrdered(recorder, 'a', events, 2)).toBe(5);
+    expect(await applied()).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']);
+  });
+});

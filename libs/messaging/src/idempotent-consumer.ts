@@ -16,6 +16,9 @@ export const consumerDdl = (schema: string) => `
     type text NOT NULL, error text NOT NULL, event jsonb NOT NULL, failed_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (consumer, event_id));`;
 
+/** A pipelined batch found the checkpoint row elsewhere than its caller thought: it was rolled back. */
+class CheckpointMoved extends Error {}
+
 /** The lock that puts a `oneAtATime` consumer's transactions one after another (held to commit). */
 const oneAtATimeLock = (consumer: EventConsumer) =>
   `SELECT pg_advisory_xact_lock(hashtext(${literal(consumer.name)}))`;
@@ -52,14 +55,42 @@ export class IdempotentConsumer {
    * Applies a batch of one source's events, in order, in one transaction with one checkpoint write.
    * Returns the new checkpoint. The commit does not wait for the WAL flush: a crash can only lose
    * whole batches, whose events are then read and applied again from the older checkpoint.
+   *
+   * `expected`: the checkpoint the caller last saw (a source loop knows its own). The batch's first
+   * statement then goes to the server with BEGIN instead of waiting for the checkpoint row; should the
+   * row say otherwise (another process moved it), that transaction is rolled back and the batch applied
+   * again against the row.
    */
-  async applyOrdered(consumer: EventConsumer, source: string, events: EventEnvelope[]): Promise<number> {
+  async applyOrdered(
+    consumer: EventConsumer,
+    source: string,
+    events: EventEnvelope[],
+    expected?: number,
+  ): Promise<number> {
+    if (expected !== undefined) {
+      const applied = await this.applyFrom(consumer, source, events, expected).catch((error) => {
+        if (error instanceof CheckpointMoved) return undefined;
+        throw error;
+      });
+      if (applied !== undefined) return applied;
+    }
+    return this.applyFrom(consumer, source, events);
+  }
+
+  /** `applyOrdered`, from `assumed` (checked against the locked checkpoint row) or from the row itself. */
+  private applyFrom(
+    consumer: EventConsumer,
+    source: string,
+    events: EventEnvelope[],
+    assumed?: number,
+  ): Promise<number> {
     const checkpoint = `${ident(this.schema)}.checkpoints`;
     const key = `consumer = ${literal(consumer.name)} AND source = ${literal(source)}`;
     const lock = consumer.oneAtATime ? `${oneAtATimeLock(consumer)}; ` : '';
     return this.db.transaction(
-      async (tx, [locked]) => {
-        const position = Number(locked.position);
+      async (tx, begun) => {
+        const locked = async () => Number((await begun)[0].position);
+        const position = assumed ?? (await locked());
         const fresh = events.filter((e) => e.globalPosition > position);
         if (fresh.length === 0) return position;
         const wanted = fresh.filter((e) => wants(consumer, e));
@@ -67,10 +98,12 @@ export class IdempotentConsumer {
           if (consumer.handleBatch) await consumer.handleBatch(wanted, tx);
           else for (const event of wanted) await consumer.handle(event, tx);
         }
+        if (assumed !== undefined && (await locked()) !== assumed) throw new CheckpointMoved();
         return fresh[fresh.length - 1].globalPosition;
       },
       {
         asynchronousCommit: true,
+        pipelined: assumed !== undefined,
         // The checkpoint row (and the consumer's own lock) is taken with BEGIN and written with COMMIT:
         // round trips fewer.
         begin: `${lock}INSERT INTO ${checkpoint} AS c (consumer, source, position) VALUES (${literal(consumer.name)}, ${literal(source)}, 0)

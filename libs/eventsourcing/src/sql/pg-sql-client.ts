@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import pg from 'pg';
 import type { PreparedText, SqlClient, SqlExecutor, TransactionOptions } from './sql-client.js';
 
@@ -22,7 +23,11 @@ export class PgSqlClient implements SqlClient {
     connectionString: string,
     private readonly options: PgSqlClientOptions = {},
   ) {
-    this.pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+    // Pipeline mode: a connection sends a statement without waiting for the one before it to be answered
+    // (a pipelined transaction's BEGIN and first statement). A connection is used by one caller at a
+    // time, so nothing else changes.
+    // (`pipeline` is pg 8.23's; @types/pg does not know it yet.)
+    this.pool = new pg.Pool({ connectionString, max: options.max ?? 10, pipeline: true } as pg.PoolConfig);
     // An idle client that loses its server must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
   }
@@ -36,27 +41,54 @@ export class PgSqlClient implements SqlClient {
   }
 
   async transaction<T>(
-    work: (tx: SqlExecutor, begun: Record<string, any>[]) => Promise<T>,
+    work: (tx: SqlExecutor, begun: Promise<Record<string, any>[]>) => Promise<T>,
     options: TransactionOptions<T> = {},
   ): Promise<T> {
     const client = await this.pool.connect();
-    const tx: SqlExecutor = {
-      query: async <R>(text: string | PreparedText, params?: unknown[]) =>
-        (await client.query(statement(text, params))).rows as R[],
-      exec: async (sql: string) => void (await client.query(sql)),
+    const stream = (client as unknown as { connection: { stream: Socket } }).connection.stream;
+    // Pipelined: BEGIN waits in the socket's buffer until work's first statement joins it (or the
+    // next turn of the event loop, when work has none to send at once).
+    let corked = options.pipelined === true;
+    const uncork = () => {
+      if (!corked) return;
+      corked = false;
+      stream.uncork();
     };
+    const tx: SqlExecutor = {
+      query: async <R>(text: string | PreparedText, params?: unknown[]) => {
+        const answer = client.query(statement(text, params));
+        uncork();
+        return (await answer).rows as R[];
+      },
+      exec: async (sql: string) => {
+        const answer = client.query(sql);
+        uncork();
+        await answer;
+      },
+    };
+    const begin = [
+      'BEGIN',
+      options.asynchronousCommit && 'SET LOCAL synchronous_commit = off',
+      options.begin,
+    ];
+    if (corked) {
+      stream.cork();
+      setImmediate(uncork);
+    }
+    // Several statements answer with one result each: `work` gets the last one's rows.
+    const begun = client
+      .query(begin.filter(Boolean).join('; '))
+      .then((r) => (Array.isArray(r) ? r[r.length - 1].rows : r.rows) as Record<string, any>[]);
+    begun.catch(() => undefined); // handled below; not an unhandled rejection while work runs
     try {
-      const begin = [
-        'BEGIN',
-        options.asynchronousCommit && 'SET LOCAL synchronous_commit = off',
-        options.begin,
-      ];
-      // Several statements answer with one result each: `work` gets the last one's rows.
-      const begun = await client.query(begin.filter(Boolean).join('; '));
-      const result = await work(tx, Array.isArray(begun) ? begun[begun.length - 1].rows : begun.rows);
+      if (!options.pipelined) await begun;
+      // Pipelined, work's statements fail as well when BEGIN does: BEGIN's error is the one to report.
+      const result = await work(tx, begun).catch((error) => begun.then(() => Promise.reject(error)));
+      await begun;
       await client.query(options.commit ? `${options.commit(result)}; COMMIT` : 'COMMIT');
       return result;
     } catch (error) {
+      uncork();
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {

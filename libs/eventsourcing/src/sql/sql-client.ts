@@ -38,14 +38,24 @@ export interface TransactionOptions<T = unknown> {
   asynchronousCommit?: boolean;
   /** Statements without parameters sent with BEGIN, in the same round trip; `work` gets the last one's rows. */
   begin?: string;
+  /**
+   * Start `work` without waiting for BEGIN's answer: its first statement goes out in the same write as
+   * BEGIN and the server answers both in one round trip. `work` then must not need the begun rows before
+   * its first statement: it can await them later (and throw, to roll back, when they are not what it
+   * assumed). A failed BEGIN fails the transaction with BEGIN's error.
+   */
+  pipelined?: boolean;
   /** Statements without parameters, made from `work`'s result, sent with COMMIT in the same round trip. */
   commit?: (result: T) => string;
 }
 
 export interface SqlClient extends SqlExecutor {
-  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  /**
+   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws. `begun`:
+   * the rows of the last `begin` statement.
+   */
   transaction<T>(
-    work: (tx: SqlExecutor, begun: Record<string, any>[]) => Promise<T>,
+    work: (tx: SqlExecutor, begun: Promise<Record<string, any>[]>) => Promise<T>,
     options?: TransactionOptions<T>,
   ): Promise<T>;
   close(): Promise<void>;

@@ -99,7 +99,7 @@ export class StoreLogEventSource implements EventSource {
             lastRead = reading;
             const last = batch[batch.length - 1].globalPosition;
             if (!batch.some((e) => wants(consumer, e)) && last - saved < UNSAVED_SKIP_SPAN) position = last;
-            else position = saved = await this.inbox.applyOrdered(consumer, source, batch);
+            else position = saved = await this.inbox.applyOrdered(consumer, source, batch, saved);
             this.progress.report(consumer.name, source, position);
             failures = 0;
             // A short batch was all there was: the next append (its signal, or the poll) wakes the loop.
