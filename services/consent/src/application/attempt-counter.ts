@@ -22,33 +22,39 @@ export const attemptKey = (kind: string, ...parts: string[]): string =>
  * Fixed-window attempt counts in `consent.link_attempts`. A window opens at a key's first attempt
  * and lasts `windowMs`; each attempt is one atomic upsert, so every replica over the same database
  * counts against the same row. Rows of ended windows are deleted by `deleteEnded`. Every offer-link
- * attempt runs `hit` and `peek`: both are planned once per connection.
+ * attempt runs `hitAndPeek`: it is planned once per connection.
  */
 export class AttemptCounter {
   constructor(private readonly db: SqlExecutor) {}
 
   /** Counts one attempt and returns the count in the key's current window (this one included). */
   async hit(key: string, windowMs: number, now: Date): Promise<WindowCount> {
-    const [row] = await this.db.query<Row>(
-      prepared(`INSERT INTO consent.link_attempts AS a (key, window_end, hits) VALUES ($1, $2::timestamptz, 1)
-       ON CONFLICT (key) DO UPDATE SET
-         hits = CASE WHEN a.window_end > $3::timestamptz THEN a.hits + 1 ELSE 1 END,
-         window_end = CASE WHEN a.window_end > $3::timestamptz THEN a.window_end ELSE EXCLUDED.window_end END
-       RETURNING hits, window_end`),
-      [key, new Date(now.getTime() + windowMs).toISOString(), now.toISOString()],
-    );
-    return countOf(row);
+    return (await this.hitAndPeek(key, windowMs, now, '')).hit; // no key is ''
   }
 
-  /** The count in the key's current window, without counting (null when no window is open). */
-  async peek(key: string, now: Date): Promise<WindowCount | null> {
-    const [row] = await this.db.query<Row>(
-      prepared(
-        `SELECT hits, window_end FROM consent.link_attempts WHERE key = $1 AND window_end > $2::timestamptz`,
-      ),
-      [key, now.toISOString()],
+  /**
+   * `hit` on one key and `peek` at another, in one statement (an offer-link attempt counts against its
+   * caller and is refused while its offer's failures are used up).
+   */
+  async hitAndPeek(
+    key: string,
+    windowMs: number,
+    now: Date,
+    peekKey: string,
+  ): Promise<{ hit: WindowCount; peeked: WindowCount | null }> {
+    const [row] = await this.db.query<Row & { peeked_hits: number | null; peeked_window_end: Date | null }>(
+      prepared(`WITH hit AS (
+         INSERT INTO consent.link_attempts AS a (key, window_end, hits) VALUES ($1, $2::timestamptz, 1)
+         ON CONFLICT (key) DO UPDATE SET
+           hits = CASE WHEN a.window_end > $3::timestamptz THEN a.hits + 1 ELSE 1 END,
+           window_end = CASE WHEN a.window_end > $3::timestamptz THEN a.window_end ELSE EXCLUDED.window_end END
+         RETURNING hits, window_end)
+       SELECT hit.hits, hit.window_end, p.hits AS peeked_hits, p.window_end AS peeked_window_end
+         FROM hit LEFT JOIN consent.link_attempts p ON p.key = $4 AND p.window_end > $3::timestamptz`),
+      [key, new Date(now.getTime() + windowMs).toISOString(), now.toISOString(), peekKey],
     );
-    return row ? countOf(row) : null;
+    const peeked = row.peeked_window_end && { hits: row.peeked_hits!, window_end: row.peeked_window_end };
+    return { hit: countOf(row), peeked: peeked ? countOf(peeked) : null };
   }
 
   /** Deletes the rows whose window has ended; returns how many. */

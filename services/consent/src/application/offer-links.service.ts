@@ -41,13 +41,15 @@ export class OfferLinks {
     caller: Caller,
     now: Date,
   ): Promise<StoredOffer> {
-    await this.limiter.attempt(caller, now);
-    const offer = await findOffer(this.db, offerId);
+    // The offer is read beside the count (a refused attempt only discards it).
+    const [offer] = await Promise.all([
+      findOffer(this.db, offerId),
+      this.limiter.attempt(caller, offerId, now),
+    ]);
     if (!offer || !linkCodeMatches(code, offer.codeHash)) {
       await this.limiter.failed(offerId, now);
       throw notFound('offer link');
     }
-    await this.limiter.assertOpen(offerId, now);
     assertOfferAcceptable(offer, now);
     return offer;
   }

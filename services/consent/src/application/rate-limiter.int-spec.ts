@@ -41,8 +41,12 @@ describe.each(sqlEngines)('offer-link attempt limits on %s', (_engine, open) => 
     const key = attemptKey('test', 'k', String(run++));
     expect(await counter.hit(key, 60_000, at(0))).toEqual({ hits: 1, windowEnd: at(60_000) });
     expect(await counter.hit(key, 60_000, at(59_999))).toEqual({ hits: 2, windowEnd: at(60_000) });
-    expect(await counter.peek(key, at(59_999))).toEqual({ hits: 2, windowEnd: at(60_000) });
-    expect(await counter.peek(key, at(60_000))).toBeNull();
+    const other = attemptKey('test', 'other', String(run++));
+    expect((await counter.hitAndPeek(other, 60_000, at(59_999), key)).peeked).toEqual({
+      hits: 2,
+      windowEnd: at(60_000),
+    });
+    expect((await counter.hitAndPeek(other, 60_000, at(60_000), key)).peeked).toBeNull();
     expect(await counter.hit(key, 60_000, at(60_000))).toEqual({ hits: 1, windowEnd: at(120_000) });
   });
 
@@ -65,12 +69,15 @@ describe.each(sqlEngines)('offer-link attempt limits on %s', (_engine, open) => 
       perCaller: { limit: 3, windowMs: 60_000 },
       failuresPerOffer: { limit: 100, windowMs: 60_000 },
     });
-    const { caller } = fresh();
-    for (let i = 0; i < 3; i++) expect(await refusal(limiter.attempt(caller, at(i * 1000)))).toBeNull();
-    const refused = await refusal(limiter.attempt(caller, at(20_000)));
+    const { caller, offerId } = fresh();
+    for (let i = 0; i < 3; i++)
+      expect(await refusal(limiter.attempt(caller, offerId, at(i * 1000)))).toBeNull();
+    const refused = await refusal(limiter.attempt(caller, offerId, at(20_000)));
     expect(refused?.details.retryAfterSeconds).toBe(40);
-    expect(await refusal(limiter.attempt({ ...caller, sub: 'someone-else' }, at(20_000)))).toBeNull();
-    expect(await refusal(limiter.attempt(caller, at(60_000)))).toBeNull();
+    expect(
+      await refusal(limiter.attempt({ ...caller, sub: 'someone-else' }, offerId, at(20_000))),
+    ).toBeNull();
+    expect(await refusal(limiter.attempt(caller, offerId, at(60_000)))).toBeNull();
   });
 
   it('limits failures per offer; once they reach the limit even a right code waits', async () => {
@@ -78,15 +85,17 @@ describe.each(sqlEngines)('offer-link attempt limits on %s', (_engine, open) => 
       perCaller: { limit: 100, windowMs: 60_000 },
       failuresPerOffer: { limit: 2, windowMs: 60_000 },
     });
-    const { offerId } = fresh();
-    await limiter.assertOpen(offerId, at(0));
+    const { caller, offerId } = fresh();
+    expect(await refusal(limiter.attempt(caller, offerId, at(0)))).toBeNull();
     expect(await refusal(limiter.failed(offerId, at(0)))).toBeNull();
-    await limiter.assertOpen(offerId, at(1000));
+    expect(await refusal(limiter.attempt(caller, offerId, at(1000)))).toBeNull();
     expect(await refusal(limiter.failed(offerId, at(1000)))).toBeNull();
-    expect((await refusal(limiter.assertOpen(offerId, at(2000))))?.details.retryAfterSeconds).toBe(58);
+    // Any caller's attempt at the offer now waits, before its code is looked at.
+    const other = { ...caller, sub: 'another-admin' };
+    expect((await refusal(limiter.attempt(other, offerId, at(2000))))?.details.retryAfterSeconds).toBe(58);
     expect((await refusal(limiter.failed(offerId, at(2000))))?.details.retryAfterSeconds).toBe(58);
-    await limiter.assertOpen(`${offerId}-other`, at(2000));
-    await limiter.assertOpen(offerId, at(60_000));
+    expect(await refusal(limiter.attempt(caller, `${offerId}-other`, at(2000)))).toBeNull();
+    expect(await refusal(limiter.attempt(caller, offerId, at(60_000)))).toBeNull();
   });
 
   it('deletes the rows of ended windows', async () => {
@@ -104,7 +113,7 @@ describe.each(sqlEngines)('offer-link attempt limits on %s', (_engine, open) => 
       failuresPerOffer: { limit: 5, windowMs: 1000 },
     });
     await limiter.failed('cleanup-offer', at(10_000));
-    await limiter.attempt({ tid: 't', sub: 's' }, at(20_000));
+    await limiter.attempt({ tid: 't', sub: 's' }, 'cleanup-offer', at(20_000));
     expect(
       await db.query(`SELECT key FROM consent.link_attempts WHERE key = $1`, [
         attemptKey('offer-failures', 'cleanup-offer'),

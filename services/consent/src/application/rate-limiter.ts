@@ -26,15 +26,21 @@ export class AcceptanceRateLimiter {
     this.counter = new AttemptCounter(db);
   }
 
-  /** Counts the caller's attempt; 429 once the caller is over its limit. */
-  async attempt(caller: { tid: string; sub: string }, now: Date): Promise<void> {
+  /**
+   * Counts the caller's attempt at an offer link: 429 once the caller is over its limit, or while the
+   * offer's failures have used up the limit of their window, whatever the code (so that the answer
+   * tells a guesser nothing). One statement.
+   */
+  async attempt(caller: { tid: string; sub: string }, offerId: string, now: Date): Promise<void> {
     await this.cleanUp(now);
-    const count = await this.counter.hit(
+    const { hit, peeked } = await this.counter.hitAndPeek(
       attemptKey('caller', caller.tid, caller.sub),
       this.limits.perCaller.windowMs,
       now,
+      attemptKey('offer-failures', offerId),
     );
-    if (count.hits > this.limits.perCaller.limit) throw tooMany(count, now);
+    if (hit.hits > this.limits.perCaller.limit) throw tooMany(hit, now);
+    if (peeked && peeked.hits >= this.limits.failuresPerOffer.limit) throw tooMany(peeked, now);
   }
 
   /** Counts a failed attempt at the offer; 429 (instead of the caller's 404) once over the limit. */
@@ -42,12 +48,6 @@ export class AcceptanceRateLimiter {
     const { limit, windowMs } = this.limits.failuresPerOffer;
     const count = await this.counter.hit(attemptKey('offer-failures', offerId), windowMs, now);
     if (count.hits > limit) throw tooMany(count, now);
-  }
-
-  /** 429 when the offer's failures have used up the limit of the current window. */
-  async assertOpen(offerId: string, now: Date): Promise<void> {
-    const count = await this.counter.peek(attemptKey('offer-failures', offerId), now);
-    if (count && count.hits >= this.limits.failuresPerOffer.limit) throw tooMany(count, now);
   }
 
   /** At most once per longest window and process: ended windows are deleted. */
