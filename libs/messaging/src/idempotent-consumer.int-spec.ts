@@ -139,9 +139,11 @@ describe('IdempotentConsumer: a batch applied from the checkpoint its caller exp
     expect(await inbox.checkpoint('sink.recorder', 'a')).toBe(5);
   });
 
-  it('skips a batch wholly at or below the checkpoint, expected or not', async () => {
+  it('skips a batch wholly at or below the checkpoint, expected or not, and never moves it back', async () => {
     expect(await inbox.applyOrdered(recorder, 'a', events, 5)).toBe(5);
     expect(await inbox.applyOrdered(recorder, 'a', events, 2)).toBe(5);
+    expect(await inbox.applyOrdered(recorder, 'a', events.slice(0, 3), 3)).toBe(5);
+    expect(await inbox.checkpoint('sink.recorder', 'a')).toBe(5);
     expect(await applied()).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']);
   });
 });

@@ -92,14 +92,14 @@ export class IdempotentConsumer {
         const locked = async () => Number((await begun)[0].position);
         const position = assumed ?? (await locked());
         const fresh = events.filter((e) => e.globalPosition > position);
-        if (fresh.length === 0) return position;
         const wanted = fresh.filter((e) => wants(consumer, e));
         if (wanted.length > 0) {
           if (consumer.handleBatch) await consumer.handleBatch(wanted, tx);
           else for (const event of wanted) await consumer.handle(event, tx);
         }
+        // Also with nothing fresh: COMMIT writes the position returned here.
         if (assumed !== undefined && (await locked()) !== assumed) throw new CheckpointMoved();
-        return fresh[fresh.length - 1].globalPosition;
+        return fresh.at(-1)?.globalPosition ?? position;
       },
       {
         asynchronousCommit: true,
