@@ -103,6 +103,26 @@ describe.each(sqlEngines)('client list projection on %s', (_label, open) => {
     expect(once.client_list.length).toBeGreaterThan(0);
   });
 
+  it("counts a batch's new requests beside those already there, once each", async () => {
+    const f = new EventFixtures();
+    f.granted('p1', 'c1', 'Contoso', 'contoso.cn');
+    for (const r of ['r1', 'r2', 'r3']) f.requestCreated('p1', 'c1', r);
+    const [grant, r1, r2, r3] = f.log;
+    await clear(t.db);
+    await apply(t.db, [grant, r1, r2, r3]);
+    const oneByOne = await dump(t.db);
+    await clear(t.db);
+    await apply(t.db, [grant]);
+    await t.db.transaction((tx) => projection.handleBatch([r1, r2], tx));
+    // r2 again (a redelivery) beside a new one.
+    await t.db.transaction((tx) => projection.handleBatch([r2, r3], tx));
+    expect(await dump(t.db)).toEqual(oneByOne);
+    const [row] = await t.db.query<{ open_service_requests: number }>(
+      `SELECT open_service_requests FROM ${table('client_activity')} WHERE partner_id = 'p1' AND client_id = 'c1'`,
+    );
+    expect(row.open_service_requests).toBe(3);
+  });
+
   it('moves the counts of a list made when the wide row held them beside it, once', async () => {
     await clear(t.db);
     await apply(t.db, scenario());

@@ -274,15 +274,21 @@ const serviceRequestCreated: Handler = {
       time,
       position: globalPosition,
     }));
+    // One statement: the requests, and the recount of their clients' open ones. The recount does not see
+    // the rows this statement inserts, so it adds them (those not there before: a redelivery adds none).
     await tx.query(
-      prepared(`INSERT INTO ${table('service_requests')} (request_id, partner_id, client_id, title, severity, status, created_at, updated_at, position)
+      prepared(`WITH added AS (
+       INSERT INTO ${table('service_requests')} (request_id, partner_id, client_id, title, severity, status, created_at, updated_at, position)
        SELECT request_id, partner_id, client_id, title, severity, 'open', time, time, position
          FROM jsonb_to_recordset($1::jsonb) AS u(request_id text, partner_id text, client_id text, title text, severity text,
               time timestamptz, position bigint)
-       ON CONFLICT (request_id) DO NOTHING`),
+       ON CONFLICT (request_id) DO NOTHING
+       RETURNING partner_id, client_id),
+       k AS (SELECT partner_id, client_id, count(*)::int AS n FROM added GROUP BY partner_id, client_id)
+       UPDATE ${table('client_activity')} a SET open_service_requests = ${openRequestsOf('k.partner_id', 'k.client_id')} + k.n
+         FROM k WHERE a.partner_id = k.partner_id AND a.client_id = k.client_id`),
       [json(rows)],
     );
-    await refreshServiceRequests(tx, keysOf(events.map((e) => e.data)));
   },
 };
 
