@@ -5,9 +5,10 @@
  *
  *   npm run build
  *   node tools/dist/bench/command-cost.bench.js [--database-url postgres://…] [--clients 5000]
- *        [--paths service-requests@1,service-requests@32,flips@1,flips@32,accepts@32] [--duration 5]
+ *        [--paths service-requests@1,service-requests@32,flips@1,flips@32,accepts@32] [--duration 5] [--warmup 2]
  *
- * Each path runs at its connection count for `duration` seconds, then until every consumer has caught
+ * Each kind of command first runs unmeasured for `warmup` seconds at 8 connections (`warmUp`). Each path
+ * then runs at its connection count for `duration` seconds, then until every consumer has caught
  * up, so the consumers' work for those commands is counted too. CPU is read from /proc before and after:
  * the standalone's node processes, and every `postgres` process on the machine (on a shared server,
  * other databases' work counts as well). The load generator runs in this process and is not counted.
@@ -19,7 +20,7 @@ import { ApiClient } from './api-client.js';
 import { partnerAdminToken } from './bench-tokens.js';
 import { createSeedOffer, seedClients } from './client-seed.js';
 import { acceptances, preparedAgents, roleFlips, serviceRequests } from './command-paths.js';
-import { load, type RequestSpec } from './http-load.js';
+import { load, warmUp, type RequestSpec } from './http-load.js';
 import { canReadProcesses, cpuBetween, nodeTree, postgresProcesses, sampleCpu } from './process-cpu.js';
 import { standaloneDatabase } from './standalone-database.js';
 import { freePort, startStandalone } from './standalone-process.js';
@@ -30,6 +31,7 @@ const { values: args } = parseArgs({
     clients: { type: 'string', default: '5000' },
     paths: { type: 'string', default: 'service-requests@1,service-requests@32,flips@1,flips@32,accepts@32' },
     duration: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '2' },
   },
 });
 if (!canReadProcesses()) {
@@ -69,6 +71,16 @@ try {
   console.log('|---|---|---|---|---|---|---|');
   const flips = { n: 0 };
   let accepted = 1;
+  const warmup = Number(args.warmup);
+  for (const name of new Set(PATHS.map((p) => p.name))) {
+    if (name === 'service-requests') await warmUp(app.baseUrl, warmup, serviceRequests(agents, CLIENTS));
+    else if (name === 'flips') await warmUp(app.baseUrl, warmup, roleFlips(admin, 2000, flips));
+    else {
+      const cap = Math.ceil(500 * warmup);
+      await warmUp(app.baseUrl, warmup, await acceptances(api, admin, cap, accepted), cap);
+      accepted += cap;
+    }
+  }
   for (const { name, connections } of PATHS) {
     let next: () => RequestSpec;
     let cap: number | undefined;

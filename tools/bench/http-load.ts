@@ -87,3 +87,17 @@ export async function load(
     statuses,
   };
 }
+
+/**
+ * Runs a path unmeasured at 8 connections for `seconds` before its levels are measured: V8 optimises code
+ * only once it has run a while and the server fills its plan and page caches, so without this the first
+ * level measured (one connection) would also measure the warming up.
+ */
+export async function warmUp(
+  baseUrl: string,
+  seconds: number,
+  next: RequestSpec | (() => RequestSpec),
+  maxRequests?: number,
+): Promise<void> {
+  if (seconds > 0) await load(baseUrl, 8, seconds, next, maxRequests);
+}

@@ -28,7 +28,7 @@ import {
 import { createSeedOffer, seedClients, type ClientSeedReport } from './client-seed.js';
 import { acceptances, preparedAgents, roleFlips, serviceRequests } from './command-paths.js';
 import { healthTotal, incidentPropagation, raiseIssue } from './health-incident.js';
-import { load, type LoadFigures } from './http-load.js';
+import { load, warmUp, type LoadFigures } from './http-load.js';
 import { appendPath } from './append-path.js';
 import { pgInsertFloor } from './insert-floor.js';
 import { readPaths } from './read-paths.js';
@@ -46,6 +46,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '1,8,32,64' },
     duration: { type: 'string' },
     'deep-pages': { type: 'string' },
+    warmup: { type: 'string' },
     only: { type: 'string' },
   },
 });
@@ -54,6 +55,8 @@ const CLIENTS = Number(args.clients);
 const CONNECTIONS = args.connections.split(',').map(Number);
 const SECONDS = Number(args.duration ?? (QUICK ? 2 : 5));
 const DEEP_PAGES = Number(args['deep-pages'] ?? (QUICK ? 40 : 200));
+/** Seconds each read and write path runs unmeasured before its levels (`warmUp`). */
+const WARMUP = Number(args.warmup ?? (QUICK ? 1 : 3));
 const BURST = QUICK ? 200 : 1000;
 const SAMPLES = QUICK ? 30 : 100;
 const FLIP_USERS = 2000;
@@ -165,6 +168,7 @@ try {
       figure: `${Math.round((walk.pages * 1000) / walk.ms)} pages/s`,
       detail: `${walk.pages} pages of 50 in ${ms(walk.ms)}`,
     });
+    for (const p of paths) await warmUp(app.baseUrl, WARMUP, p.next);
     for (const c of CONNECTIONS) {
       const live = await load(app.baseUrl, c, SECONDS, { path: '/health/live' });
       loadRow(c, '—', null)('GET /health/live (the HTTP floor)', live);
@@ -181,6 +185,11 @@ try {
     let acceptedSoFar = 0;
     let acceptEstimate = { rps: 100, connections: 1 };
     const pgUrl = await target.pgUrl();
+    const warmAccepts = Math.ceil(500 * WARMUP);
+    await warmUp(app.baseUrl, WARMUP, serviceRequests(agents, CLIENTS));
+    await warmUp(app.baseUrl, WARMUP, roleFlips(admin, FLIP_USERS, flipState));
+    await warmUp(app.baseUrl, WARMUP, await acceptances(api, admin, warmAccepts, 1), warmAccepts);
+    acceptedSoFar += warmAccepts;
     for (const c of CONNECTIONS) {
       const floor = await pgInsertFloor(pgUrl, c, SECONDS);
       const floorName = 'pg INSERT txn';
