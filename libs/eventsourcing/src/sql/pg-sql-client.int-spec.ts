@@ -47,10 +47,10 @@ describe('PgSqlClient: a pipelined transaction (work starts before BEGIN has ans
     expect(await written(3)).toBe(0);
   });
 
-  it('sends BEGIN on its own when work waits before its first statement', async () => {
+  it('sends BEGIN on its own when work waits for its rows before any statement', async () => {
     const done = await t.db.transaction(
-      async (tx) => {
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      async (tx, begun) => {
+        await begun;
         await tx.query(`INSERT INTO written VALUES ($1)`, [4]);
         return 'done';
       },

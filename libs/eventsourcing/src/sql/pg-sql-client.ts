@@ -54,17 +54,16 @@ export class PgSqlClient implements SqlClient {
       corked = false;
       stream.uncork();
     };
+    // A statement of work's goes out with BEGIN when BEGIN is still in the buffer.
+    const send = (config: pg.QueryConfig) => {
+      const answer = client.query(config);
+      uncork();
+      return answer;
+    };
     const tx: SqlExecutor = {
-      query: async <R>(text: string | PreparedText, params?: unknown[]) => {
-        const answer = client.query(statement(text, params));
-        uncork();
-        return (await answer).rows as R[];
-      },
-      exec: async (sql: string) => {
-        const answer = client.query(sql);
-        uncork();
-        await answer;
-      },
+      query: async <R>(text: string | PreparedText, params?: unknown[]) =>
+        (await send(statement(text, params))).rows as R[],
+      exec: async (sql: string) => void (await send({ text: sql })),
     };
     const begin = [
       'BEGIN',
