@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EventEnvelope } from '@dap/contracts';
 import { createTestDatabase, type TestDatabase } from '@dap/testing';
 import type { EventConsumer } from './event-consumer.js';
-import { IdempotentConsumer } from './idempotent-consumer.js';
+import { IdempotentConsumer, OrderedBatchesTogether } from './idempotent-consumer.js';
 
 /** Polls a condition (every 5 ms, at most 5 s). */
 async function until(condition: () => Promise<boolean>): Promise<void> {
@@ -145,5 +145,92 @@ describe('IdempotentConsumer: a batch applied from the checkpoint its caller exp
     expect(await inbox.applyOrdered(recorder, 'a', events.slice(0, 3), 3)).toBe(5);
     expect(await inbox.checkpoint('sink.recorder', 'a')).toBe(5);
     expect(await applied()).toEqual(['e1', 'e2', 'e3', 'e4', 'e5']);
+  });
+});
+
+describe('OrderedBatchesTogether: batches handed over in the same turn', () => {
+  let t: TestDatabase;
+  let a: IdempotentConsumer;
+  let b: IdempotentConsumer;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    const together = new OrderedBatchesTogether(t.db);
+    a = await new IdempotentConsumer(t.db, 'sink_a', together).migrate();
+    b = await new IdempotentConsumer(t.db, 'sink_b', together).migrate();
+    for (const schema of ['sink_a', 'sink_b'])
+      await t.db.exec(
+        `CREATE TABLE ${schema}.applied (consumer text NOT NULL, subject text NOT NULL, tx xid8 NOT NULL)`,
+      );
+  });
+  afterAll(async () => t.drop());
+
+  /** A consumer that records each event it applies, with the transaction that applied it, in its schema. */
+  const recorder = (schema: string, name: string, failOn?: string): EventConsumer => {
+    const consumer: EventConsumer = {
+      name,
+      sources: ['src'],
+      handle: (e, tx) => consumer.handleBatch!([e], tx),
+      async handleBatch(events, tx) {
+        await tx.query(`INSERT INTO ${schema}.applied SELECT $1, unnest($2::text[]), pg_current_xact_id()`, [
+          name,
+          events.map((e) => e.subject),
+        ]);
+        if (events.some((e) => e.subject === failOn)) throw new Error(`${name} refuses ${failOn}`);
+      },
+    };
+    return consumer;
+  };
+  const applied = async (schema: string, name: string) =>
+    t.db.query<{ subject: string; tx: string }>(
+      `SELECT subject, tx::text FROM ${schema}.applied WHERE consumer = $1 ORDER BY subject`,
+      [name],
+    );
+  const events = [1, 2, 3].map((p) => event('src', `e${p}`, p));
+
+  it('applies them in one transaction, each from its own checkpoint', async () => {
+    const first = recorder('sink_a', 'sink_a.first');
+    const second = recorder('sink_b', 'sink_b.second');
+    await a.applyAlone(first, 'src', events.slice(0, 1), 0);
+    const positions = await Promise.all([
+      a.applyOrdered(first, 'src', events, 1),
+      b.applyOrdered(second, 'src', events, 0),
+    ]);
+    expect(positions).toEqual([3, 3]);
+    const [one, two] = [await applied('sink_a', first.name), await applied('sink_b', second.name)];
+    expect(one.map((r) => r.subject)).toEqual(['e1', 'e2', 'e3']);
+    expect(two.map((r) => r.subject)).toEqual(['e1', 'e2', 'e3']);
+    // e1 of the first consumer came before, alone; everything else in one transaction.
+    expect(new Set([...one.slice(1), ...two].map((r) => r.tx)).size).toBe(1);
+    expect(one[0].tx).not.toBe(two[0].tx);
+    expect([await a.checkpoint(first.name, 'src'), await b.checkpoint(second.name, 'src')]).toEqual([3, 3]);
+  });
+
+  it('applies the others alone when one fails, and only the one at fault sees its error', async () => {
+    const healthy = recorder('sink_a', 'sink_a.healthy');
+    const failing = recorder('sink_b', 'sink_b.failing', 'e2');
+    const [ok, failed] = await Promise.allSettled([
+      a.applyOrdered(healthy, 'src', events, 0),
+      b.applyOrdered(failing, 'src', events, 0),
+    ]);
+    expect(ok).toEqual({ status: 'fulfilled', value: 3 });
+    expect(failed).toMatchObject({ status: 'rejected', reason: new Error('sink_b.failing refuses e2') });
+    // Applied once (the shared transaction was rolled back whole), the failing one not at all.
+    expect((await applied('sink_a', healthy.name)).map((r) => r.subject)).toEqual(['e1', 'e2', 'e3']);
+    expect(await applied('sink_b', failing.name)).toEqual([]);
+    expect(await b.checkpoint(failing.name, 'src')).toBe(0);
+  });
+
+  it('applies nothing twice when another process moved a checkpoint meanwhile', async () => {
+    const mine = recorder('sink_a', 'sink_a.mine');
+    const moved = recorder('sink_b', 'sink_b.moved');
+    await b.applyAlone(moved, 'src', events.slice(0, 2), 0);
+    // The loop of `moved` still thinks 0.
+    const positions = await Promise.all([
+      a.applyOrdered(mine, 'src', events, 0),
+      b.applyOrdered(moved, 'src', events, 0),
+    ]);
+    expect(positions).toEqual([3, 3]);
+    expect((await applied('sink_a', mine.name)).map((r) => r.subject)).toEqual(['e1', 'e2', 'e3']);
+    expect((await applied('sink_b', moved.name)).map((r) => r.subject)).toEqual(['e1', 'e2', 'e3']);
   });
 });

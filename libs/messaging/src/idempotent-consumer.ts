@@ -33,9 +33,14 @@ const oneAtATimeLock = (consumer: EventConsumer) =>
  *   seen per source for read-your-writes waits.
  */
 export class IdempotentConsumer {
+  /**
+   * `together`: where a process's consumer loops share one, the batches they hand over in the same turn
+   * of the event loop are applied in one transaction ({@link OrderedBatchesTogether}).
+   */
   constructor(
     private readonly db: SqlClient,
-    private readonly schema: string,
+    readonly schema: string,
+    private readonly together?: OrderedBatchesTogether,
   ) {}
 
   async migrate(): Promise<this> {
@@ -59,9 +64,22 @@ export class IdempotentConsumer {
    * `expected`: the checkpoint the caller last saw (a source loop knows its own). The batch's first
    * statement then goes to the server with BEGIN instead of waiting for the checkpoint row; should the
    * row say otherwise (another process moved it), that transaction is rolled back and the batch applied
-   * again against the row.
+   * again against the row. With an expectation and an {@link OrderedBatchesTogether}, the batch may share
+   * its transaction with other consumers' batches.
    */
-  async applyOrdered(
+  applyOrdered(
+    consumer: EventConsumer,
+    source: string,
+    events: EventEnvelope[],
+    expected?: number,
+  ): Promise<number> {
+    if (expected !== undefined && this.together)
+      return this.together.apply({ inbox: this, consumer, source, events, expected });
+    return this.applyAlone(consumer, source, events, expected);
+  }
+
+  /** `applyOrdered` in a transaction of the batch's own. */
+  async applyAlone(
     consumer: EventConsumer,
     source: string,
     events: EventEnvelope[],
@@ -84,34 +102,37 @@ export class IdempotentConsumer {
     events: EventEnvelope[],
     assumed?: number,
   ): Promise<number> {
-    const checkpoint = `${ident(this.schema)}.checkpoints`;
-    const key = `consumer = ${literal(consumer.name)} AND source = ${literal(source)}`;
     const lock = consumer.oneAtATime ? `${oneAtATimeLock(consumer)}; ` : '';
     return this.db.transaction(
       async (tx, begun) => {
         const locked = async () => Number((await begun)[0].position);
         const position = assumed ?? (await locked());
-        const fresh = events.filter((e) => e.globalPosition > position);
-        const wanted = fresh.filter((e) => wants(consumer, e));
-        if (wanted.length > 0) {
-          if (consumer.handleBatch) await consumer.handleBatch(wanted, tx);
-          else for (const event of wanted) await consumer.handle(event, tx);
-        }
         // Also with nothing fresh: COMMIT writes the position returned here.
+        const last = await handleFresh(consumer, events, position, tx);
         if (assumed !== undefined && (await locked()) !== assumed) throw new CheckpointMoved();
-        return fresh.at(-1)?.globalPosition ?? position;
+        return last;
       },
       {
         asynchronousCommit: true,
         pipelined: assumed !== undefined,
         // The checkpoint row (and the consumer's own lock) is taken with BEGIN and written with COMMIT:
         // round trips fewer.
-        begin: `${lock}INSERT INTO ${checkpoint} AS c (consumer, source, position) VALUES (${literal(consumer.name)}, ${literal(source)}, 0)
-                ON CONFLICT (consumer, source) DO UPDATE SET position = c.position RETURNING position`,
-        commit: (last) =>
-          `UPDATE ${checkpoint} SET position = ${Number(last)}, updated_at = now() WHERE ${key}`,
+        begin: `${lock}${this.lockCheckpointSql(consumer.name, source)} RETURNING position`,
+        commit: (last) => this.saveCheckpointSql(consumer.name, source, last),
       },
     );
+  }
+
+  /** Locks the checkpoint row, made at 0 when missing (no parameters: sent with BEGIN). */
+  lockCheckpointSql(consumer: string, source: string): string {
+    return `INSERT INTO ${ident(this.schema)}.checkpoints AS c (consumer, source, position) VALUES (${literal(consumer)}, ${literal(source)}, 0)
+            ON CONFLICT (consumer, source) DO UPDATE SET position = c.position`;
+  }
+
+  /** Writes the checkpoint (no parameters: sent with COMMIT). */
+  saveCheckpointSql(consumer: string, source: string, position: number): string {
+    return `UPDATE ${ident(this.schema)}.checkpoints SET position = ${Number(position)}, updated_at = now()
+            WHERE consumer = ${literal(consumer)} AND source = ${literal(source)}`;
   }
 
   /** Applies one event from an unordered source once, by its id. Returns false for a duplicate. */
@@ -154,8 +175,8 @@ export class IdempotentConsumer {
     error: unknown,
   ): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const position = await this.lockCheckpoint(tx, consumer.name, source);
-      if (event.globalPosition <= position) return;
+      const [row] = await tx.query(`${this.lockCheckpointSql(consumer.name, source)} RETURNING position`);
+      if (event.globalPosition <= Number(row.position)) return;
       await tx.query(
         `INSERT INTO ${ident(this.schema)}.dead_letters (consumer, event_id, source, global_position, type, error, event)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
@@ -169,7 +190,7 @@ export class IdempotentConsumer {
           JSON.stringify(event),
         ],
       );
-      await this.saveCheckpoint(tx, consumer.name, source, event.globalPosition);
+      await tx.query(this.saveCheckpointSql(consumer.name, source, event.globalPosition));
     });
   }
 
@@ -178,26 +199,99 @@ export class IdempotentConsumer {
     await tx.query(`DELETE FROM ${ident(this.schema)}.checkpoints WHERE consumer = $1`, [consumer]);
     await tx.query(`DELETE FROM ${ident(this.schema)}.inbox WHERE consumer = $1`, [consumer]);
   }
+}
 
-  /** The consumer's checkpoint for a source, row-locked until the transaction ends (one statement). */
-  private async lockCheckpoint(tx: SqlExecutor, consumer: string, source: string): Promise<number> {
-    const [row] = await tx.query<{ position: number }>(
-      `INSERT INTO ${ident(this.schema)}.checkpoints AS c (consumer, source, position) VALUES ($1, $2, 0)
-       ON CONFLICT (consumer, source) DO UPDATE SET position = c.position RETURNING position`,
-      [consumer, source],
-    );
-    return Number(row.position);
+/**
+ * Hands the consumer its events above `position` that it takes, in order; returns the position the batch
+ * reaches (its last event above `position`, or `position`).
+ */
+async function handleFresh(
+  consumer: EventConsumer,
+  events: EventEnvelope[],
+  position: number,
+  tx: SqlExecutor,
+): Promise<number> {
+  const fresh = events.filter((e) => e.globalPosition > position);
+  const wanted = fresh.filter((e) => wants(consumer, e));
+  if (wanted.length > 0) {
+    if (consumer.handleBatch) await consumer.handleBatch(wanted, tx);
+    else for (const event of wanted) await consumer.handle(event, tx);
+  }
+  return fresh.at(-1)?.globalPosition ?? position;
+}
+
+/** One consumer's batch of an ordered source, with the checkpoint its loop last saved. */
+interface OrderedBatch {
+  inbox: IdempotentConsumer;
+  consumer: EventConsumer;
+  source: string;
+  events: EventEnvelope[];
+  expected: number;
+}
+
+/**
+ * Applies in one transaction the ordered batches that consumers of any schema on one database hand over
+ * in the same turn of the event loop: the consumers of a store, woken by one append and answered by one
+ * shared read, apply it together. One `BEGIN` locks every checkpoint row (and sends the first batch's
+ * first statement), the consumers' statements follow one after another, and one `COMMIT` writes every
+ * checkpoint: a transaction per append instead of one per consumer (a role change feeds four consumers,
+ * an acceptance eight).
+ *
+ * Each batch still takes effect once, in order, with its own checkpoint. Should the shared transaction
+ * fail for any reason (a consumer's error, a checkpoint another process moved, a deadlock), it is rolled
+ * back whole and every batch is applied again in a transaction of its own, so that only the consumer at
+ * fault sees its error (and is retried, then dead-lettered, by its loop).
+ */
+export class OrderedBatchesTogether {
+  private waiting: (OrderedBatch & { done: (position: Promise<number>) => void })[] = [];
+
+  constructor(private readonly db: SqlClient) {}
+
+  apply(batch: OrderedBatch): Promise<number> {
+    return new Promise((resolve) => {
+      if (this.waiting.push({ ...batch, done: resolve }) === 1) setImmediate(() => void this.flush());
+    });
   }
 
-  private async saveCheckpoint(
-    tx: SqlExecutor,
-    consumer: string,
-    source: string,
-    position: number,
-  ): Promise<void> {
-    await tx.query(
-      `UPDATE ${ident(this.schema)}.checkpoints SET position = $3, updated_at = now() WHERE consumer = $1 AND source = $2`,
-      [consumer, source, position],
+  private async flush(): Promise<void> {
+    // The same order in every process: rows and locks are taken in it, so two such transactions never
+    // wait on each other in a circle.
+    const key = (b: OrderedBatch) => `${b.inbox.schema}\u0000${b.consumer.name}\u0000${b.source}`;
+    const batches = this.waiting.sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    this.waiting = [];
+    if (batches.length > 1) {
+      const positions = await this.inOne(batches).catch(() => undefined);
+      if (positions) return batches.forEach((b, i) => b.done(Promise.resolve(positions[i])));
+    }
+    for (const b of batches) b.done(b.inbox.applyAlone(b.consumer, b.source, b.events, b.expected));
+  }
+
+  private inOne(batches: OrderedBatch[]): Promise<number[]> {
+    const locks = [...new Set(batches.filter((b) => b.consumer.oneAtATime).map((b) => b.consumer))].map(
+      oneAtATimeLock,
+    );
+    const rows = batches.map(
+      (b, i) =>
+        `c${i} AS (${b.inbox.lockCheckpointSql(b.consumer.name, b.source)} RETURNING ${i} AS batch, position)`,
+    );
+    const checkpoints = `WITH ${rows.join(', ')} ${batches.map((_, i) => `SELECT * FROM c${i}`).join(' UNION ALL ')}`;
+    return this.db.transaction(
+      async (tx, begun) => {
+        const positions: number[] = [];
+        for (const b of batches) positions.push(await handleFresh(b.consumer, b.events, b.expected, tx));
+        for (const row of await begun)
+          if (Number(row.position) !== batches[row.batch].expected) throw new CheckpointMoved();
+        return positions;
+      },
+      {
+        asynchronousCommit: true,
+        pipelined: true,
+        begin: [...locks, checkpoints].join('; '),
+        commit: (positions) =>
+          batches
+            .map((b, i) => b.inbox.saveCheckpointSql(b.consumer.name, b.source, positions[i]))
+            .join('; '),
+      },
     );
   }
 }

@@ -10,6 +10,7 @@ import type { KafkaDistribution } from '@dap/messaging/kafka';
 import {
   ConsumerProgress,
   IdempotentConsumer,
+  OrderedBatchesTogether,
   SharedLogReader,
   StoreLogEventSource,
   type EventConsumer,
@@ -68,6 +69,7 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
     const onError = (consumer: string, error: unknown) =>
       this.logger.warn({ err: error, consumer }, 'consumer failed, retrying');
     let newSource: (inbox: IdempotentConsumer) => EventSource;
+    let together: OrderedBatchesTogether | undefined;
     if (this.kafka) {
       await this.kafka.ensureTopics();
       for (const store of this.stores.own())
@@ -81,6 +83,8 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
         await this.stores.ensure(name);
         readers.set(name, new SharedLogReader(this.stores.get(name)));
       }
+      // The consumers woken by one append (across services) apply it in one transaction.
+      together = new OrderedBatchesTogether(this.db);
       newSource = (inbox) =>
         new StoreLogEventSource((name) => readers.get(name)!, inbox, this.progress, {
           pollIntervalMs: this.config.pollIntervalMs,
@@ -92,7 +96,7 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
     for (const { schema, consumer } of this.registered) {
       let source = bySchema.get(schema);
       if (!source) {
-        source = newSource(await new IdempotentConsumer(this.db, schema).migrate());
+        source = newSource(await new IdempotentConsumer(this.db, schema, together).migrate());
         bySchema.set(schema, source);
         this.sources.push(source);
       }
