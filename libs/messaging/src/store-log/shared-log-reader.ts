@@ -1,8 +1,11 @@
 import type { EventEnvelope } from '@dap/contracts';
 import type { EventStore } from '@dap/eventsourcing';
 
-/** What a consumer loop needs from a store: its global log and a wake-up on appends. */
-export type StoreLog = Pick<EventStore, 'readAll' | 'onAppended'>;
+/**
+ * What a consumer loop needs from a store: its global log and a wake-up on appends; and, from a shared
+ * reader, when its newest read that found events started (`performance.now()`).
+ */
+export type StoreLog = Pick<EventStore, 'readAll' | 'onAppended'> & { readonly foundAt?: number };
 
 /**
  * One reader of a store's global log for every consumer of a process. A read returns settled events
@@ -20,6 +23,11 @@ export class SharedLogReader implements StoreLog {
   private endSignal = -1;
   private signals = 0;
   private readonly inFlight = new Map<string, { read: Promise<EventEnvelope[]>; signal: number }>();
+  /**
+   * When the newest store read that found events started. The consumers' gathering pauses count from it,
+   * so that the consumers of this store read (and apply) together, even after one fell out of step.
+   */
+  foundAt = -Infinity;
 
   constructor(
     private readonly store: StoreLog,
@@ -47,6 +55,7 @@ export class SharedLogReader implements StoreLog {
     const key = `${after}:${maxCount}`;
     const shared = this.inFlight.get(key);
     if (shared?.signal === this.signals) return shared.read;
+    const started = performance.now();
     const entry = { read: this.store.readAll(after, maxCount), signal: this.signals };
     this.inFlight.set(key, entry);
     const forget = () => {
@@ -54,6 +63,7 @@ export class SharedLogReader implements StoreLog {
     };
     entry.read.then((events) => {
       forget();
+      if (events.length > 0) this.foundAt = Math.max(this.foundAt, started);
       this.remember(after, events, entry.signal);
     }, forget);
     return entry.read;

@@ -4,11 +4,12 @@ import { SqlEventStore, type SqlExecutor } from '@dap/eventsourcing';
 import { createTestDatabase, sqlEngines, type TestDatabase } from '@dap/testing';
 import { ConsumerProgress } from '../consumer-progress.js';
 import type { EventConsumer } from '../event-consumer.js';
-import { IdempotentConsumer } from '../idempotent-consumer.js';
+import { IdempotentConsumer, OrderedBatchesTogether } from '../idempotent-consumer.js';
 import { SharedLogReader } from './shared-log-reader.js';
 import { StoreLogEventSource } from './store-log-event-source.js';
 
 const meta = { actor: { id: 'system:test' } };
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A consumer that counts events per stream in a table, and records the order it saw them in. */
 function countingConsumer(
@@ -208,5 +209,53 @@ describe('StoreLogEventSource on PostgreSQL: gathering appends', () => {
     await store.appendToStream('g', [{ type: 'E', data: { i: 6 } }], 'any', meta);
     await Promise.all([source.stop(), referenceSource.stop()]);
     expect(await inbox.checkpoint(consumer.name, 'src')).toBe(5);
+  });
+});
+
+describe('StoreLogEventSource on PostgreSQL: the consumers of a store apply an append together', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(async () => t.drop());
+
+  it('in one transaction across schemas, also when one consumer started later than the other', async () => {
+    const store = await new SqlEventStore(t.db, 'src').migrate();
+    const together = new OrderedBatchesTogether(t.db);
+    const progress = new ConsumerProgress();
+    const reader = new SharedLogReader(store);
+    const sources: StoreLogEventSource[] = [];
+    /** Starts a consumer in its own schema (as `ConsumerHost` does) that records the transaction of each event. */
+    const start = async (schema: string) => {
+      const inbox = await new IdempotentConsumer(t.db, schema, together).migrate();
+      await t.db.exec(`CREATE TABLE ${schema}.applied (subject text PRIMARY KEY, tx xid8 NOT NULL)`);
+      const source = new StoreLogEventSource(() => reader, inbox, progress, { gatherMs: 200 });
+      sources.push(source);
+      await source.start({
+        name: `${schema}.recorder`,
+        sources: ['src'],
+        async handle(event, tx) {
+          await tx.query(`INSERT INTO ${schema}.applied VALUES ($1, pg_current_xact_id())`, [event.subject]);
+        },
+      });
+    };
+    const txOf = async (schema: string, subject: string) =>
+      (await t.db.query(`SELECT tx::text FROM ${schema}.applied WHERE subject = $1`, [subject]))[0]?.tx;
+
+    await start('sink_early');
+    await store.appendToStream('e1', [{ type: 'E', data: {} }], 'any', meta);
+    expect(await progress.waitFor(['sink_early.recorder'], 'src', 1, 10_000)).toBe(true);
+    // The second starts after the first read: its own last read is later than the first's.
+    await start('sink_late');
+    expect(await progress.waitFor(['sink_late.recorder'], 'src', 1, 10_000)).toBe(true);
+    // Appended within both gathering pauses: each pause counts from the reader's newest read that found
+    // events, so both end on the same timer and read, and apply, together.
+    // (Polled: a read waiting for the consumers would end their pauses at once.)
+    await store.appendToStream('e2', [{ type: 'E', data: {} }], 'any', meta);
+    for (let i = 0; i < 1000 && !(await txOf('sink_late', 'e2')); i++) await delay(5);
+    for (let i = 0; i < 1000 && !(await txOf('sink_early', 'e2')); i++) await delay(5);
+    expect(await txOf('sink_early', 'e2')).toBe(await txOf('sink_late', 'e2'));
+    expect(await txOf('sink_early', 'e1')).not.toBe(await txOf('sink_late', 'e1'));
+    await Promise.all(sources.map((s) => s.stop()));
   });
 });

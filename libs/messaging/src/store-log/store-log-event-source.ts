@@ -10,9 +10,10 @@ export interface StoreLogOptions {
   /** How often to look for appends made by other processes (same-process appends wake it at once). */
   pollIntervalMs?: number;
   /**
-   * The least time from the start of a read that found events to the next read, when the loop was
-   * waiting for appends: one woken sooner waits out the rest, so that appends arriving one at a time
-   * are applied a few at a time (a transaction and a checkpoint per batch, not per event). The first
+   * The least time from the start of a read that found events (with a shared reader, its newest
+   * store read that found events; else this loop's) to the next read, when the loop was waiting for appends: one
+   * woken sooner waits out the rest, so that appends arriving one at a time are applied a few at a time
+   * (a transaction and a checkpoint per batch, not per event). The first
    * append after a quiet moment is read at once; a consumer behind reads its next batch at once; while a
    * read waits for this consumer (`ConsumerProgress.waitFor`, X-Min-Position) it does not wait. 0 (the
    * default): no waiting.
@@ -126,17 +127,12 @@ export class StoreLogEventSource implements EventSource {
               resolve();
             };
           });
-        // Woken soon after a read that found events: let more gather first, unless a read here waits for
-        // this consumer (one in another HTTP worker ends the pause).
-        const gather = lastRead + gatherMs - performance.now();
-        if (gather > 0 && !this.stopped && !this.progress.waitedFor(consumer.name, source))
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, gather);
-            endPause = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
+        // Woken soon after a read that found events (the shared reader's newest, the same moment for every
+        // loop on the store, so that they stay in step; else this loop's): let more gather first, unless a
+        // read here waits for this consumer (one in another HTTP worker ends the pause).
+        const until = (store.foundAt ?? lastRead) + gatherMs;
+        if (until > performance.now() && !this.stopped && !this.progress.waitedFor(consumer.name, source))
+          await Promise.race([moment(until), new Promise<void>((resolve) => (endPause = resolve))]);
       }
       if (position > saved)
         await this.inbox
@@ -150,3 +146,23 @@ export class StoreLogEventSource implements EventSource {
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const moments = new Map<number, Promise<void>>();
+
+/**
+ * Resolves at `performance.now() === until`, on one timer for every loop pausing until the same moment:
+ * timers of their own, set at slightly different times, could fire a turn of the event loop apart, and
+ * the loops would read, and apply, apart.
+ */
+function moment(until: number): Promise<void> {
+  let at = moments.get(until);
+  if (!at) {
+    // Unref'd: a loop whose pause ends early (stop) leaves the timer behind, and it must not keep the
+    // process alive.
+    at = new Promise<void>((resolve) => setTimeout(resolve, until - performance.now()).unref()).finally(() =>
+      moments.delete(until),
+    );
+    moments.set(until, at);
+  }
+  return at;
+}
