@@ -205,6 +205,19 @@ describe('OrderedBatchesTogether: batches handed over in the same turn', () => {
     expect([await a.checkpoint(first.name, 'src'), await b.checkpoint(second.name, 'src')]).toEqual([3, 3]);
   });
 
+  it('applies a long batch (a consumer catching up) in a transaction of its own', async () => {
+    const behind = recorder('sink_a', 'sink_a.behind');
+    const live = recorder('sink_b', 'sink_b.live');
+    const many = Array.from({ length: 100 }, (_, i) => event('src', `m${String(i).padStart(3, '0')}`, i + 1));
+    await Promise.all([
+      a.applyOrdered(behind, 'src', many, 0),
+      b.applyOrdered(live, 'src', many.slice(0, 2), 0),
+    ]);
+    const [long, short] = [await applied('sink_a', behind.name), await applied('sink_b', live.name)];
+    expect([long.length, short.length]).toEqual([100, 2]);
+    expect(long[0].tx).not.toBe(short[0].tx);
+  });
+
   it('applies the others alone when one fails, and only the one at fault sees its error', async () => {
     const healthy = recorder('sink_a', 'sink_a.healthy');
     const failing = recorder('sink_b', 'sink_b.failing', 'e2');

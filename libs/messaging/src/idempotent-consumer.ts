@@ -220,6 +220,9 @@ async function handleFresh(
   return fresh.at(-1)?.globalPosition ?? position;
 }
 
+/** Batches of this many events or more are applied in a transaction of their own. */
+const ALONE_FROM = 100;
+
 /** One consumer's batch of an ordered source, with the checkpoint its loop last saved. */
 interface OrderedBatch {
   inbox: IdempotentConsumer;
@@ -232,7 +235,8 @@ interface OrderedBatch {
 /**
  * Applies in one transaction the ordered batches that consumers of any schema on one database hand over
  * in the same turn of the event loop: the consumers of a store, woken by one append and answered by one
- * shared read, apply it together. One `BEGIN` locks every checkpoint row (and sends the first batch's
+ * shared read, apply it together (batches shorter than {@link ALONE_FROM} events: live appends, not a
+ * consumer catching up). One `BEGIN` locks every checkpoint row (and sends the first batch's
  * first statement), the consumers' statements follow one after another, and one `COMMIT` writes every
  * checkpoint: a transaction per append instead of one per consumer (a role change feeds four consumers,
  * an acceptance eight).
@@ -248,6 +252,10 @@ export class OrderedBatchesTogether {
   constructor(private readonly db: SqlClient) {}
 
   apply(batch: OrderedBatch): Promise<number> {
+    // A consumer catching up (a long batch) has enough work to pay for its own transaction, and the
+    // server applies such batches side by side, on both cores: alone.
+    if (batch.events.length >= ALONE_FROM)
+      return batch.inbox.applyAlone(batch.consumer, batch.source, batch.events, batch.expected);
     return new Promise((resolve) => {
       if (this.waiting.push({ ...batch, done: resolve }) === 1) setImmediate(() => void this.flush());
     });
