@@ -274,7 +274,7 @@ export class OrderedBatchesTogether {
     for (const b of batches) b.done(b.inbox.applyAlone(b.consumer, b.source, b.events, b.expected));
   }
 
-  private inOne(batches: OrderedBatch[]): Promise<number[]> {
+  private async inOne(batches: OrderedBatch[]): Promise<number[]> {
     const locks = [...new Set(batches.filter((b) => b.consumer.oneAtATime).map((b) => b.consumer))].map(
       oneAtATimeLock,
     );
