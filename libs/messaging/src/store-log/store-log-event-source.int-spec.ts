@@ -9,7 +9,6 @@ import { SharedLogReader } from './shared-log-reader.js';
 import { StoreLogEventSource } from './store-log-event-source.js';
 
 const meta = { actor: { id: 'system:test' } };
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A consumer that counts events per stream in a table, and records the order it saw them in. */
 function countingConsumer(
@@ -250,10 +249,14 @@ describe('StoreLogEventSource on PostgreSQL: the consumers of a store apply an a
     expect(await progress.waitFor(['sink_late.recorder'], 'src', 1, 10_000)).toBe(true);
     // Appended within both gathering pauses: each pause counts from the reader's newest read that found
     // events, so both end on the same timer and read, and apply, together.
-    // (Polled: a read waiting for the consumers would end their pauses at once.)
+    // (Awaited through the progress reports, not `waitFor`: a read waiting for the consumers would end
+    // their pauses at once.)
+    const both = ['sink_early.recorder', 'sink_late.recorder'];
+    const applied = new Promise<void>((resolve) =>
+      progress.onReport(() => both.every((c) => progress.position(c, 'src') >= 2) && resolve()),
+    );
     await store.appendToStream('e2', [{ type: 'E', data: {} }], 'any', meta);
-    for (let i = 0; i < 1000 && !(await txOf('sink_late', 'e2')); i++) await delay(5);
-    for (let i = 0; i < 1000 && !(await txOf('sink_early', 'e2')); i++) await delay(5);
+    await applied;
     expect(await txOf('sink_early', 'e2')).toBe(await txOf('sink_late', 'e2'));
     expect(await txOf('sink_early', 'e1')).not.toBe(await txOf('sink_late', 'e1'));
     await Promise.all(sources.map((s) => s.stop()));
