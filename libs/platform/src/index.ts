@@ -6,6 +6,7 @@ export * from './auth/auth.guard.js';
 export * from './errors/problem.js';
 export * from './errors/problem.filter.js';
 export * from './errors/validation.js';
+export * from './errors/validation-plan.js';
 export * from './http/command-response.js';
 export * from './http/read-model.decorator.js';
 export * from './http/min-position.interceptor.js';

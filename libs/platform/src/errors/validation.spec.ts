@@ -39,4 +39,16 @@ describe('the validation pipe', () => {
       { path: 'inner', message: 'must be an object, not an array' },
     ]);
   });
+
+  it('still refuses a binary value where a nested object is declared, and what fails inside a valid nesting', async () => {
+    expect(await validate({ inner: Buffer.from('x') })).toEqual([
+      { path: 'inner', message: 'nested property inner must be either object or array' },
+    ]);
+    expect(await validate({ inner: { name: 1 } })).toEqual([
+      { path: 'inner.name', message: 'must be a string' },
+    ]);
+    expect(await validate({ inner: { name: 'b' }, other: 1 })).toEqual([
+      { path: 'other', message: 'is not allowed' },
+    ]);
+  });
 });
