@@ -96,13 +96,16 @@ export async function acceptances(
       method: 'POST',
       path: `/api/v1/offer-links/${offer.id}/accept?code=${offer.code}`,
       headers: bearer(tokens[k]),
-      body: JSON.stringify({
-        client: {
-          name: `Accepting Client ${n}`,
-          primaryDomain: `${acceptingClientId(n)}.example`,
-          address: { line1: '1 Bench Road', city: 'Lyon', postalCode: '69001', country: 'FR' },
-        },
-      }),
+      body: JSON.stringify(acceptBody(n)),
     };
   };
 }
+
+/** The body of the `n`th acceptance: a new client with its address. */
+export const acceptBody = (n: number) => ({
+  client: {
+    name: `Accepting Client ${n}`,
+    primaryDomain: `${acceptingClientId(n)}.example`,
+    address: { line1: '1 Bench Road', city: 'Lyon', postalCode: '69001', country: 'FR' },
+  },
+});
