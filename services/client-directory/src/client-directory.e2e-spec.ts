@@ -142,6 +142,55 @@ describe('client directory over HTTP', () => {
     expect((await list('?search=seeker', closed)).body.items[0].openServiceRequests).toBe(0);
   });
 
+  it('embeds the 50 most recent open service requests in the details; the row counts them all', async () => {
+    await grant('partner-a', 'sr-many', 'Busy Client', 'busy.cn');
+    const created = [];
+    for (let n = 0; n < 53; n++) {
+      const requestId = `busy-${String(n).padStart(2, '0')}`;
+      await requests.appendToStream(
+        `service-request-${requestId}`,
+        [
+          {
+            type: 'ServiceRequestCreated',
+            data: {
+              requestId,
+              partnerId: 'partner-a',
+              clientId: 'sr-many',
+              title: `Request ${n}`,
+              description: 'Please help',
+              severity: 'minimal',
+              contact: { name: 'Ann', email: 'ann@busy.cn' },
+              createdBy: 'carol@partner-a',
+            },
+          },
+        ],
+        0,
+        { actor: { id: 'carol@partner-a' }, partnerId: 'partner-a' },
+      );
+      created.push(requestId);
+    }
+    await t.caughtUp();
+    const details = await t.request('GET', '/api/v1/clients/sr-many', { token: agent });
+    expect(details.body.openServiceRequests).toBe(53);
+    const embedded: { requestId: string; createdAt: string }[] = details.body.serviceRequests;
+    expect(embedded).toHaveLength(50);
+    // Newest first (requests created in the same millisecond by id), and none left out is newer.
+    const byAge = (a: { requestId: string; createdAt: string }, b: typeof a) =>
+      b.createdAt.localeCompare(a.createdAt) || a.requestId.localeCompare(b.requestId);
+    expect(embedded).toEqual([...embedded].sort(byAge));
+    const shown = new Set(embedded.map((r) => r.requestId));
+    const leftOut = await Promise.all(
+      created
+        .filter((id) => !shown.has(id))
+        .map(async (requestId) => {
+          const [e] = await requests.readStream(`service-request-${requestId}`);
+          return { requestId, createdAt: new Date(e.time).toISOString() };
+        }),
+    );
+    expect(leftOut).toHaveLength(3);
+    for (const r of leftOut) expect(byAge(embedded[49], r)).toBeLessThan(0);
+  });
+
   it('shows details with address, admin centers and the bundled trial; edits profile and tags with ETags', async () => {
     const g = await grant('partner-a', 'p-1', 'Profile Corp', 'profile.cn', {
       includes: { trial: { productId: 'm365-e3' } },
