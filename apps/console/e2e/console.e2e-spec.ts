@@ -217,6 +217,16 @@ async function refreshUntil(page: Page, visible: () => Promise<boolean>): Promis
     await page.getByRole('button', { name: 'Add note' }).click();
     await page.getByText('Called the client back.').waitFor();
 
+    // The client's details link its open requests.
+    await page.getByRole('link', { name: 'Client management' }).click();
+    await page.getByRole('link', { name: 'Contoso Pharmaceuticals' }).click();
+    await page
+      .getByRole('complementary')
+      .getByRole('link', { name: 'Mailbox cannot receive external mail' })
+      .click();
+    await page.getByRole('heading', { name: 'Mailbox cannot receive external mail' }).waitFor();
+    await page.getByText('Called the client back.').waitFor();
+
     // The client revokes from its page; the partner's list no longer shows it.
     await clientPage.getByRole('button', { name: 'Revoke this delegation' }).click();
     await clientPage.getByRole('heading', { name: 'Delegation revoked' }).waitFor();

@@ -77,6 +77,16 @@ export interface ServiceRequest {
   }[];
 }
 
+/** A service request as a client's details embed it: its 50 most recent open ones. */
+export interface OpenServiceRequest {
+  requestId: string;
+  title: string;
+  severity: ServiceRequest['severity'];
+  status: ServiceRequest['status'];
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface ClientDetails extends ClientRow {
   address: Address;
   subscriptions: {
@@ -88,7 +98,7 @@ export interface ClientDetails extends ClientRow {
   }[];
   adminCenters: { name: string; url: string }[];
   healthIssues: HealthIssue[];
-  serviceRequests: ServiceRequest[];
+  serviceRequests: OpenServiceRequest[];
   version: number;
 }
 

@@ -94,12 +94,19 @@ export function ClientDetails({ clientId, onChanged }: { clientId: string; onCha
           ) : (
             <ul>
               {d.serviceRequests.map((r) => (
-                <li key={r.id}>
-                  <Link href={`/service-requests/${encodeURIComponent(r.id)}`}>{r.title}</Link>{' '}
+                <li key={r.requestId}>
+                  <Link href={`/service-requests/${encodeURIComponent(r.requestId)}`}>{r.title}</Link>{' '}
                   <span className={`status ${r.status}`}>{r.status}</span>
                 </li>
               ))}
             </ul>
+          )}
+          {d.openServiceRequests > d.serviceRequests.length && (
+            <p>
+              <Link href={`/clients/${encodeURIComponent(d.clientId)}/service-requests`}>
+                All {d.openServiceRequests} open service requests
+              </Link>
+            </p>
           )}
           <TagEditor
             key={d.clientId + d.version}
