@@ -115,7 +115,7 @@ export function dtoValue(type: Class, depth = 0): fc.Arbitrary<Record<string, un
       fc.record(properties),
       fc.oneof(
         { arbitrary: fc.constant(null), weight: 12 },
-        { arbitrary: fc.tuple(fc.constantFrom('extra', 'constructorx', '0'), junk), weight: 1 },
+        { arbitrary: fc.tuple(fc.constantFrom('extra', 'id', '0'), junk), weight: 1 },
       ),
     )
     .map(([value, extra]) => {

@@ -51,9 +51,9 @@ export function shapeErrors(instance: object, path = ''): FieldError[] {
 
 /**
  * Whitelist validation (unknown fields are rejected), then {@link shapeErrors} for bodies; each bad
- * field is named with its path. A valid DTO is answered by {@link passesValidation} (the same rules
- * without class-validator's executor, about a tenth of a command's CPU); anything else by
- * class-validator, which words the errors.
+ * field is named with its path. A valid DTO is answered by {@link passesValidation} (the same rules,
+ * gathered once per class, where class-validator's executor gathers them on every call); anything else
+ * by class-validator, which words the errors.
  */
 class ApiValidationPipe extends ValidationPipe {
   /** Objects of the current transform the plan has passed (so that validate need not ask again). */
