@@ -39,7 +39,7 @@ function propertyValue(
 ): fc.Arbitrary<unknown> {
   const own = rules.filter((r) => !r.each);
   const each = rules.filter((r) => r.each);
-  const element = each.length ? fitting(type, property, each, depth) : fitting(type, property, own, depth);
+  const element = fitting(type, property, each.length ? each : own, depth);
   const most = (constraint(own, 'arrayMaxSize')?.[0] as number | undefined) ?? 4;
   const likely = own.some((r) => r.name === 'isArray')
     ? fc.array(element, { maxLength: Math.min(most + 1, 12) })

@@ -54,7 +54,7 @@ export class PgSqlClient implements SqlClient {
       corked = false;
       stream.uncork();
     };
-    // A statement of work's goes out with BEGIN when BEGIN is still in the buffer.
+    // The work's first statement goes out with BEGIN while BEGIN is still in the buffer.
     const send = (config: pg.QueryConfig) => {
       const answer = client.query(config);
       uncork();

@@ -10,13 +10,12 @@ export interface StoreLogOptions {
   /** How often to look for appends made by other processes (same-process appends wake it at once). */
   pollIntervalMs?: number;
   /**
-   * The least time from the start of a read that found events (with a shared reader, its newest
-   * store read that found events; else this loop's) to the next read, when the loop was waiting for appends: one
-   * woken sooner waits out the rest, so that appends arriving one at a time are applied a few at a time
-   * (a transaction and a checkpoint per batch, not per event). The first
-   * append after a quiet moment is read at once; a consumer behind reads its next batch at once; while a
-   * read waits for this consumer (`ConsumerProgress.waitFor`, X-Min-Position) it does not wait. 0 (the
-   * default): no waiting.
+   * The least time from the start of a read that found events (with a shared reader, its newest store
+   * read that found events; else this loop's) to the next read, when the loop was waiting for appends:
+   * one woken sooner waits out the rest, so that appends arriving one at a time are applied a few at a
+   * time (a transaction and a checkpoint per batch, not per event). The first append after a quiet
+   * moment is read at once; a consumer behind reads its next batch at once; while a read waits for this
+   * consumer (`ConsumerProgress.waitFor`, X-Min-Position) it does not wait. 0 (the default): no waiting.
    */
   gatherMs?: number;
   /** Attempts at one event before it is set aside as a dead letter. */
