@@ -1,18 +1,16 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-/** apps/console/dist, seen from services/standalone/{src,dist}/; CONSOLE_DIR overrides it. */
-export const DEFAULT_CONSOLE_DIR = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'apps',
-  'console',
+/**
+ * apps/console/dist, found through the workspace's `@dap/console` package rather than a path relative to
+ * this file: the built standalone runs bundled, from `dist/chunks/`. CONSOLE_DIR overrides it.
+ */
+export const DEFAULT_CONSOLE_DIR = join(
+  dirname(createRequire(import.meta.url).resolve('@dap/console/package.json')),
   'dist',
 );
 const CONSOLE_DIR = Symbol('CONSOLE_DIR');
