@@ -42,6 +42,15 @@ interface Handler {
 
 /** The rows of a run as one JSON parameter, read with `jsonb_to_recordset`. */
 const json = (rows: unknown[]) => JSON.stringify(rows);
+/**
+ * The run's rows, from `$1`, for a statement that changes a table's rows by key. `jsonb_to_recordset` is
+ * estimated at a hundred rows whatever it holds, so against a table of up to about 30,000 rows the planner
+ * hash-joined a batch of a few against every row (6.5-8 ms a batch of status changes on 20,000 requests,
+ * 0.1 ms by key). A LIMIT of the array's own length leaves every row in and tells the planner how many:
+ * exactly in a custom plan, a tenth of a hundred in a generic one.
+ */
+const batchRows = (columns: string) =>
+  `(SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(${columns}) LIMIT jsonb_array_length($1::jsonb)) u`;
 
 const delegationGranted: Handler = {
   key: (e) => `${e.data.partnerId}/${e.data.clientId}`,
@@ -103,7 +112,7 @@ const delegationEnded = (status: 'revoked' | 'expired'): Handler => ({
     await tx.query(
       prepared(`WITH ended AS (
        UPDATE ${table('client_list')} l SET delegation_status = $2, consent_position = u.position
-         FROM jsonb_to_recordset($1::jsonb) AS u(delegation_id text, position bigint)
+         FROM ${batchRows('delegation_id text, position bigint')}
         WHERE l.delegation_id = u.delegation_id AND l.consent_position < u.position
        RETURNING l.partner_id, l.client_id)
        UPDATE ${table('client_activity')} a SET active = false FROM ended e
@@ -123,7 +132,7 @@ const delegationExtended: Handler = {
     }));
     await tx.query(
       prepared(`UPDATE ${table('client_list')} l SET expires_at = u.expires_at, expires_sort = u.expires_at, consent_position = u.position
-         FROM jsonb_to_recordset($1::jsonb) AS u(delegation_id text, expires_at timestamptz, position bigint)
+         FROM ${batchRows('delegation_id text, expires_at timestamptz, position bigint')}
         WHERE l.delegation_id = u.delegation_id AND l.consent_position < u.position`),
       [json(rows)],
     );
@@ -280,8 +289,7 @@ const serviceRequestCreated: Handler = {
       prepared(`WITH added AS (
        INSERT INTO ${table('service_requests')} (request_id, partner_id, client_id, title, severity, status, created_at, updated_at, position)
        SELECT request_id, partner_id, client_id, title, severity, 'open', time, time, position
-         FROM jsonb_to_recordset($1::jsonb) AS u(request_id text, partner_id text, client_id text, title text, severity text,
-              time timestamptz, position bigint)
+         FROM ${batchRows('request_id text, partner_id text, client_id text, title text, severity text, time timestamptz, position bigint')}
        ON CONFLICT (request_id) DO NOTHING
        RETURNING partner_id, client_id),
        k AS (SELECT partner_id, client_id, count(*)::int AS n FROM added GROUP BY partner_id, client_id)
@@ -303,7 +311,7 @@ const serviceRequestStatusChanged: Handler = {
     }));
     const changed = await tx.query<{ partner_id: string; client_id: string }>(
       prepared(`UPDATE ${table('service_requests')} r SET status = u.status, updated_at = u.time, position = u.position
-         FROM jsonb_to_recordset($1::jsonb) AS u(request_id text, status text, time timestamptz, position bigint)
+         FROM ${batchRows('request_id text, status text, time timestamptz, position bigint')}
         WHERE r.request_id = u.request_id AND r.position < u.position RETURNING r.partner_id, r.client_id`),
       [json(rows)],
     );
