@@ -118,14 +118,18 @@ describe.each(sqlEngines)('client list projection on %s', (_label, open) => {
           FROM generate_series(1, 5000) i;
       INSERT INTO ${table('client_activity')} (partner_id, client_id, active, sort_name)
         SELECT 'p2', 'c' || i, true, 'n' FROM generate_series(1, 5000) i;
+      INSERT INTO ${table('client_profiles')} (partner_id, client_id, name, version, position)
+        SELECT 'p2', 'c' || i, 'n', 1, 1 FROM generate_series(1, 5000) i;
       INSERT INTO ${table('service_requests')} (request_id, partner_id, client_id, title, severity, status,
              created_at, updated_at, position)
         SELECT 'q' || i, 'p2', 'c' || i, 't', 'moderate', 'open', now(), now(), 1 FROM generate_series(1, 5000) i;
-      ANALYZE ${table('client_list')}; ANALYZE ${table('client_activity')}; ANALYZE ${table('service_requests')};`);
+      ANALYZE ${table('client_list')}; ANALYZE ${table('client_activity')}; ANALYZE ${table('client_profiles')};
+      ANALYZE ${table('service_requests')};`);
     const batches = [
       [f.requestCreated('p1', 'c1', 'r2'), f.requestCreated('p1', 'c1', 'r3')],
       [f.requestStatus('r1', 'open', 'closed')],
       [f.revoked(grant)],
+      [f.granted('p1', 'c2', 'Fabrikam', 'fabrikam.cn')],
     ];
     const wholeTables: string[] = [];
     const planNodes = (node: any): any[] => [node, ...(node.Plans ?? []).flatMap(planNodes)];

@@ -79,9 +79,8 @@ const delegationGranted: Handler = {
               coalesce(u.expires_at, 'infinity'), u.auto_extend, u.name, u.address, coalesce(p.name, u.name),
               lower(coalesce(p.name, u.name)), u.primary_domain, lower(u.primary_domain), coalesce(p.address, u.address),
               coalesce(p.tags, '{}'), coalesce(p.version, 0), u.position
-         FROM jsonb_to_recordset($1::jsonb) AS u(partner_id text, client_id text, delegation_id text, granted_roles text[],
-              granted_at timestamptz, expires_at timestamptz, auto_extend boolean, name text, address jsonb,
-              primary_domain text, position bigint)
+         FROM ${batchRows(`partner_id text, client_id text, delegation_id text, granted_roles text[], granted_at timestamptz,
+              expires_at timestamptz, auto_extend boolean, name text, address jsonb, primary_domain text, position bigint`)}
          LEFT JOIN ${table('client_profiles')} p ON p.partner_id = u.partner_id AND p.client_id = u.client_id
        ON CONFLICT (partner_id, client_id) DO UPDATE SET
           delegation_id = EXCLUDED.delegation_id, delegation_status = 'active', granted_roles = EXCLUDED.granted_roles,
