@@ -7,10 +7,11 @@
  *   npm run build
  *   node tools/dist/bench/projection-batches.bench.js [--rows 5000,20000,100000] [--batches 200] [--database-url postgres://…]
  *
- * Per table size: `client_list`, `client_activity` and `service_requests` are filled with that many rows
+ * Per table size: `client_list`, `client_activity`, `client_profiles` and `service_requests` are filled with that many rows
  * for another partner and analyzed; then `--batches` batches of 10 `ServiceRequestCreated` (each a new
  * request of one of 10 listed clients) and as many of 10 `ServiceRequestStatusChanged` (of requests already
- * there), each batch in its own transaction through `handleBatch`, as the consumer applies them.
+ * there), and as many of 10 `DelegationGranted` of new clients (`client_profiles` holds a profile for every listed
+ * client), each batch in its own transaction through `handleBatch`, as the consumer applies them.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -54,12 +55,20 @@ const created = (requestId: string, clientId: string) =>
     title: 'Mailbox quota raised',
     severity: 'moderate',
   });
+const granted = (clientId: string) =>
+  envelope('DelegationGranted', `delegation-${clientId}`, {
+    delegationId: `g-${clientId}`,
+    partnerId: 'p1',
+    clientId,
+    grantedRoles: ['limited-admin'],
+    client: { name: `Client ${clientId}`, primaryDomain: `${clientId}.example` },
+  });
 const changed = (requestId: string, to: string) =>
   envelope('ServiceRequestStatusChanged', `service-request-${requestId}`, { requestId, from: 'open', to });
 
 async function fill(db: SqlClient, rows: number) {
   await db.exec(`
-    TRUNCATE ${table('client_list')}, ${table('client_activity')}, ${table('service_requests')};
+    TRUNCATE ${table('client_list')}, ${table('client_activity')}, ${table('client_profiles')}, ${table('service_requests')};
     INSERT INTO ${table('client_list')} (partner_id, client_id, delegation_id, delegation_status, granted_roles,
            granted_at, expires_sort, snapshot_name, name, sort_name, primary_domain, sort_domain)
       SELECT CASE WHEN i <= ${LISTED} THEN 'p1' ELSE 'p2' END, 'c' || i, 'd' || i, 'active', '{}', now(),
@@ -67,10 +76,13 @@ async function fill(db: SqlClient, rows: number) {
         FROM generate_series(1, ${rows}) i;
     INSERT INTO ${table('client_activity')} (partner_id, client_id, active, sort_name)
       SELECT partner_id, client_id, true, sort_name FROM ${table('client_list')};
+    INSERT INTO ${table('client_profiles')} (partner_id, client_id, name, version, position)
+      SELECT partner_id, client_id, name, 1, 1 FROM ${table('client_list')};
     INSERT INTO ${table('service_requests')} (request_id, partner_id, client_id, title, severity, status,
            created_at, updated_at, position)
       SELECT 'q' || i, 'p2', 'c' || i, 't', 'moderate', 'open', now(), now(), 0 FROM generate_series(1, ${rows}) i;
-    ANALYZE ${table('client_list')}; ANALYZE ${table('client_activity')}; ANALYZE ${table('service_requests')};`);
+    ANALYZE ${table('client_list')}; ANALYZE ${table('client_activity')};
+    ANALYZE ${table('client_profiles')}; ANALYZE ${table('service_requests')};`);
 }
 
 /** Median and 90th percentile of the batches' times, in ms. */
@@ -96,9 +108,9 @@ try {
   console.log(`node ${process.argv.slice(1).join(' ')}`);
   console.log(`\n${target.label}; ${BATCHES} batches of ${BATCH} per figure; ${new Date().toISOString()}\n`);
   console.log(
-    '| rows in each table | 10 ServiceRequestCreated, ms a batch (p50 / p90) | 10 ServiceRequestStatusChanged, ms a batch (p50 / p90) |',
+    '| rows in each table | 10 ServiceRequestCreated, ms a batch (p50 / p90) | 10 ServiceRequestStatusChanged, ms a batch (p50 / p90) | 10 DelegationGranted, ms a batch (p50 / p90) |',
   );
-  console.log('|---|---|---|');
+  console.log('|---|---|---|---|');
   for (const rows of SIZES) {
     await fill(db, rows);
     let n = 0;
@@ -115,7 +127,12 @@ try {
       requests.slice(b * BATCH, (b + 1) * BATCH).map((id) => changed(id, 'attentionNeeded')),
     );
     const changedMs = await time(db, projection, changing);
-    console.log(`| ${rows.toLocaleString('en-US')} | ${createdMs} | ${changedMs} |`);
+    let g = 0;
+    const granting = Array.from({ length: BATCHES }, () =>
+      Array.from({ length: BATCH }, () => granted(`new-${++g}`)),
+    );
+    const grantedMs = await time(db, projection, granting);
+    console.log(`| ${rows.toLocaleString('en-US')} | ${createdMs} | ${changedMs} | ${grantedMs} |`);
   }
 } finally {
   await db?.close();
