@@ -3,6 +3,7 @@
 // that import was most of the start-up (issue #8, "ready in <= 2 s"). `node bundle.js`, run by the package's
 // build script right after swc; `dist/`'s other modules stay as swc wrote them, for the tests and the tools.
 import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
 
 rmSync(new URL('./dist/chunks', import.meta.url), { recursive: true, force: true });
@@ -34,5 +35,5 @@ await build({
     sourcemap: true,
   },
   logLevel: 'warn',
-  cwd: new URL('.', import.meta.url).pathname,
+  cwd: fileURLToPath(new URL('.', import.meta.url)),
 });
