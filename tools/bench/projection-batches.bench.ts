@@ -66,6 +66,10 @@ const granted = (clientId: string) =>
 const changed = (requestId: string, to: string) =>
   envelope('ServiceRequestStatusChanged', `service-request-${requestId}`, { requestId, from: 'open', to });
 
+/** `BATCHES` batches of `BATCH` events, the i-th of them all (from 0) made by `make`. */
+const batchesOf = (make: (i: number) => EventEnvelope) =>
+  Array.from({ length: BATCHES }, (_, b) => Array.from({ length: BATCH }, (_, k) => make(b * BATCH + k)));
+
 async function fill(db: SqlClient, rows: number) {
   await db.exec(`
     TRUNCATE ${table('client_list')}, ${table('client_activity')}, ${table('client_profiles')}, ${table('service_requests')};
@@ -85,10 +89,10 @@ async function fill(db: SqlClient, rows: number) {
     ANALYZE ${table('client_profiles')}; ANALYZE ${table('service_requests')};`);
 }
 
-/** Median and 90th percentile of the batches' times, in ms. */
-async function time(db: SqlClient, projection: ClientListProjection, batches: EventEnvelope[][]) {
+/** Median and 90th percentile, in ms, of applying the batches of {@link batchesOf} `make`. */
+async function time(db: SqlClient, projection: ClientListProjection, make: (i: number) => EventEnvelope) {
   const ms: number[] = [];
-  for (const batch of batches) {
+  for (const batch of batchesOf(make)) {
     const started = performance.now();
     await db.transaction((tx) => projection.handleBatch(batch, tx));
     ms.push(performance.now() - started);
@@ -113,25 +117,9 @@ try {
   console.log('|---|---|---|---|');
   for (const rows of SIZES) {
     await fill(db, rows);
-    let n = 0;
-    const requests: string[] = [];
-    const creating = Array.from({ length: BATCHES }, () =>
-      Array.from({ length: BATCH }, () => {
-        const id = `r${++n}`;
-        requests.push(id);
-        return created(id, `c${1 + (n % LISTED)}`);
-      }),
-    );
-    const createdMs = await time(db, projection, creating);
-    const changing = Array.from({ length: BATCHES }, (_, b) =>
-      requests.slice(b * BATCH, (b + 1) * BATCH).map((id) => changed(id, 'attentionNeeded')),
-    );
-    const changedMs = await time(db, projection, changing);
-    let g = 0;
-    const granting = Array.from({ length: BATCHES }, () =>
-      Array.from({ length: BATCH }, () => granted(`new-${++g}`)),
-    );
-    const grantedMs = await time(db, projection, granting);
+    const createdMs = await time(db, projection, (i) => created(`r${i + 1}`, `c${1 + ((i + 1) % LISTED)}`));
+    const changedMs = await time(db, projection, (i) => changed(`r${i + 1}`, 'attentionNeeded'));
+    const grantedMs = await time(db, projection, (i) => granted(`new-${i + 1}`));
     console.log(`| ${rows.toLocaleString('en-US')} | ${createdMs} | ${changedMs} | ${grantedMs} |`);
   }
 } finally {
