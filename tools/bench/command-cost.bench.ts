@@ -11,7 +11,9 @@
  * then runs at its connection count for `duration` seconds, then until every consumer has caught
  * up, so the consumers' work for those commands is counted too. CPU is read from /proc before and after:
  * the standalone's node processes, and every `postgres` process on the machine (on a shared server,
- * other databases' work counts as well). The load generator runs in this process and is not counted.
+ * other databases' work counts as well). The load generator runs in this process: its CPU while the load
+ * runs is a column of its own, beside how much of the machine stayed idle meanwhile (/proc/stat), which
+ * says whether a figure is bound by the cores.
  */
 import 'reflect-metadata';
 import { cpus, loadavg } from 'node:os';
@@ -21,7 +23,14 @@ import { partnerAdminToken } from './bench-tokens.js';
 import { createSeedOffer, seedClients } from './client-seed.js';
 import { acceptances, preparedAgents, roleFlips, serviceRequests } from './command-paths.js';
 import { load, warmUp, type RequestSpec } from './http-load.js';
-import { canReadProcesses, cpuBetween, nodeTree, postgresProcesses, sampleCpu } from './process-cpu.js';
+import {
+  canReadProcesses,
+  cpuBetween,
+  machineCpu,
+  nodeTree,
+  postgresProcesses,
+  sampleCpu,
+} from './process-cpu.js';
 import { standaloneDatabase } from './standalone-database.js';
 import { freePort, startStandalone } from './standalone-process.js';
 
@@ -66,9 +75,9 @@ try {
   await api.settle();
 
   console.log(
-    '| path | connections | commands/s | Node CPU ms/command | of it kernel | PostgreSQL CPU ms/command | of it kernel |',
+    '| path | connections | commands/s | Node CPU ms/command | of it kernel | PostgreSQL CPU ms/command | of it kernel | load generator CPU ms/command | machine idle under load |',
   );
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   const flips = { n: 0 };
   let accepted = 1;
   const warmup = Number(args.warmup);
@@ -95,7 +104,9 @@ try {
     await api.settle();
     const pids = () => [...nodeTree(app.child.pid!), ...postgresProcesses()];
     const before = sampleCpu(pids());
+    const [machineBefore, generatorBefore] = [machineCpu(), process.cpuUsage()];
     const figures = await load(app.baseUrl, connections, SECONDS, next, cap);
+    const [machineAfter, generator] = [machineCpu(), process.cpuUsage(generatorBefore)];
     await api.settle();
     const nodePids = new Set(nodeTree(app.child.pid!));
     const after = sampleCpu(pids());
@@ -109,8 +120,15 @@ try {
       flips: 'PUT /partner-users/{id}/delegated-role',
       accepts: 'POST /offer-links/{id}/accept',
     }[name];
+    // While the load ran (not the catch-up after it): how much of the machine was left, and what the
+    // load generator (this process) took of it.
+    const busy = machineAfter.busyMs - machineBefore.busyMs;
+    const idle = (
+      (100 * (machineAfter.idleMs - machineBefore.idleMs)) /
+      (busy + machineAfter.idleMs - machineBefore.idleMs)
+    ).toFixed(0);
     console.log(
-      `| ${label} | ${connections} | ${Math.round(figures.rps)} | ${per(node.ms)} | ${per(node.kernelMs)} | ${per(server.ms)} | ${per(server.kernelMs)} |`,
+      `| ${label} | ${connections} | ${Math.round(figures.rps)} | ${per(node.ms)} | ${per(node.kernelMs)} | ${per(server.ms)} | ${per(server.kernelMs)} | ${per((generator.user + generator.system) / 1000)} | ${idle}% |`,
     );
   }
 } finally {

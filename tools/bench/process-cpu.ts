@@ -82,3 +82,21 @@ export function cpuBetween(before: CpuSample, after: CpuSample): CpuTime {
   }
   return { ms, kernelMs };
 }
+
+/** The whole machine's CPU time so far, every core summed: busy and idle (idle and I/O wait), in milliseconds. */
+export interface MachineCpu {
+  busyMs: number;
+  idleMs: number;
+}
+
+export function machineCpu(): MachineCpu {
+  // The first line of /proc/stat: "cpu  user nice system idle iowait irq softirq steal …", in ticks.
+  const ticks = readFileSync('/proc/stat', 'utf8')
+    .split('\n', 1)[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
+  const idle = ticks[3] + ticks[4];
+  return { busyMs: (ticks.reduce((a, b) => a + b, 0) - idle) * TICK_MS, idleMs: idle * TICK_MS };
+}
