@@ -122,11 +122,8 @@ try {
     }[name];
     // While the load ran (not the catch-up after it): how much of the machine was left, and what the
     // load generator (this process) took of it.
-    const busy = machineAfter.busyMs - machineBefore.busyMs;
-    const idle = (
-      (100 * (machineAfter.idleMs - machineBefore.idleMs)) /
-      (busy + machineAfter.idleMs - machineBefore.idleMs)
-    ).toFixed(0);
+    const idleMs = machineAfter.idleMs - machineBefore.idleMs;
+    const idle = ((100 * idleMs) / (machineAfter.busyMs - machineBefore.busyMs + idleMs)).toFixed(0);
     console.log(
       `| ${label} | ${connections} | ${Math.round(figures.rps)} | ${per(node.ms)} | ${per(node.kernelMs)} | ${per(server.ms)} | ${per(server.kernelMs)} | ${per((generator.user + generator.system) / 1000)} | ${idle}% |`,
     );
