@@ -66,9 +66,8 @@ describe('the bundled standalone process', () => {
     const bad = await fetch(`${baseUrl}/api/v1/clients?limit=abc`, { headers });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
-    expect(
-      ((await bad.json()) as { errors: { path: string }[] }).errors.map((e: { path: string }) => e.path),
-    ).toContain('limit');
+    const problem = (await bad.json()) as { errors: { path: string }[] };
+    expect(problem.errors.map((e) => e.path)).toContain('limit');
     const good = await fetch(`${baseUrl}/api/v1/clients?limit=5`, { headers });
     expect(good.status).toBe(200);
     expect(await good.json()).toMatchObject({ items: [], total: 0 });
